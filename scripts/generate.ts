@@ -1,0 +1,79 @@
+/**
+ * `npm run generate`: schemas/ → generated/. A thin shell around pipeline/generate.ts.
+ */
+import { parseArgs } from "node:util";
+import { UsageError, progress, runCli } from "./cli.js";
+import { generateFromFiles } from "./pipeline/generate.js";
+import { readSchemaFolder } from "./pipeline/load.js";
+import { compareOutput, writeOutput } from "./pipeline/write.js";
+
+const HELP = `Usage: npm run generate -- [options]
+
+Turns a folder of Klaviyo JSON Schema files (one schema per file, the upstream layout) into
+TypeScript declarations: <out>/index.d.ts. Never touches the network.
+
+Options:
+  --schemas DIR   folder of *.json schema files (default: schemas)
+  --out DIR       output folder, replaced as a whole (default: generated)
+  --check         write nothing; exit 1 and list the differences if the output folder is stale
+  --quiet         no progress lines, only the summary and errors
+  -h, --help      show this help
+
+Exit codes: 0 done (or current, with --check), 1 bad input (or stale, with --check), 2 bad usage.`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        schemas: { type: "string", default: "schemas" },
+        out: { type: "string", default: "generated" },
+        check: { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see --help)`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP + "\n");
+    return 0;
+  }
+  const started = performance.now();
+  const say = values.quiet ? () => {} : progress;
+  const schemasDir = tidy(values.schemas);
+  const outDir = tidy(values.out);
+
+  const files = readSchemaFolder(schemasDir);
+  say(`generate: read ${files.length} schema files from ${schemasDir}/`);
+  const result = await generateFromFiles(schemasDir, files);
+  say(`generate: resolved ${result.refCount} $refs, emitted and formatted ${result.schemaCount} schemas`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+
+  if (values.check) {
+    const differences = compareOutput(outDir, result.files);
+    if (differences.length === 0) {
+      process.stdout.write(`generate --check: ${outDir}/ is current (${result.schemaCount} schemas, ${result.files.size} files, ${seconds}s)\n`);
+      return 0;
+    }
+    for (const d of differences) {
+      process.stdout.write(`  ${outDir}/${d.file}: ${d.problem === "differs" ? `differs from line ${d.line}` : d.problem}\n`);
+    }
+    process.stdout.write(`generate --check: ${outDir}/ is stale (${differences.length} of the files differ); run npm run generate\n`);
+    return 1;
+  }
+  writeOutput(outDir, result.files);
+  process.stdout.write(`generate: ${result.schemaCount} schemas → ${result.files.size} file${result.files.size === 1 ? "" : "s"} written to ${outDir}/ in ${((performance.now() - started) / 1000).toFixed(2)}s\n`);
+  return 0;
+}
+
+/** The folder as given, with forward slashes and no trailing slash: stable text for messages and the header. */
+function tidy(dir: string): string {
+  const tidied = dir.replace(/\\/g, "/").replace(/\/+$/, "");
+  return tidied === "" ? "/" : tidied;
+}
+
+runCli("generate", main);

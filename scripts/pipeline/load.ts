@@ -1,0 +1,114 @@
+/**
+ * Stage 1, load: a folder of per-schema JSON files → named schemas.
+ * Files are indexed by the name they declare (`title`, or the last segment of `$id`), never by file name:
+ * upstream cuts long file names.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { SchemaError } from "./errors.js";
+import { findJsonSyntaxProblem } from "./json-position.js";
+import { byCodeUnit, isObject, type JsonObject } from "./json.js";
+
+export interface SchemaFile {
+  /** File name inside the folder, e.g. `klaviyo-objectlinks-schema.json`. */
+  fileName: string;
+  /** Path for messages, e.g. `schemas/klaviyo-objectlinks-schema.json`. */
+  path: string;
+  text: string;
+}
+
+export interface LoadedSchema {
+  name: string;
+  fileName: string;
+  path: string;
+  schema: JsonObject;
+}
+
+export interface SchemaSet {
+  /** The folder as the user named it, for messages and the header. */
+  dir: string;
+  /** Sorted by name. */
+  schemas: LoadedSchema[];
+  /** sha256 over every name and file content, independent of file order. */
+  digest: string;
+}
+
+const ID_PREFIX = "#/components/schemas/";
+
+/** I/O edge: reads every `*.json` directly inside `dir`. */
+export function readSchemaFolder(dir: string): SchemaFile[] {
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new SchemaError(dir, undefined, "not a folder");
+    entries = readdirSync(dir);
+  } catch (error) {
+    if (error instanceof SchemaError) throw error;
+    throw new SchemaError(dir, undefined, `cannot read the schema folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const fileNames = entries.filter((name) => name.endsWith(".json")).sort(byCodeUnit);
+  if (fileNames.length === 0) throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
+  return fileNames.map((fileName) => {
+    const path = join(dir, fileName);
+    return { fileName, path, text: readFileSync(path, "utf8") };
+  });
+}
+
+/** Parses the files and indexes them by schema name. Pure: no I/O. */
+export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): SchemaSet {
+  if (files.length === 0) throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
+  const byName = new Map<string, LoadedSchema>();
+  for (const file of files) {
+    const schema = parseSchemaFile(file);
+    const name = schemaName(file, schema);
+    const other = byName.get(name);
+    if (other) {
+      const [first, second] = [other.path, file.path].sort(byCodeUnit);
+      throw new SchemaError(second!, undefined, `schema name "${name}" is also declared by ${first}`);
+    }
+    byName.set(name, { name, fileName: file.fileName, path: file.path, schema });
+  }
+  const schemas = [...byName.values()].sort((a, b) => byCodeUnit(a.name, b.name));
+  const digest = createHash("sha256");
+  for (const file of [...files].sort((a, b) => byCodeUnit(a.fileName, b.fileName))) {
+    digest.update(file.fileName).update("\0").update(file.text).update("\0");
+  }
+  return { dir, schemas, digest: digest.digest("hex") };
+}
+
+function parseSchemaFile(file: SchemaFile): JsonObject {
+  let value: unknown;
+  try {
+    value = JSON.parse(file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text);
+  } catch (error) {
+    const problem = findJsonSyntaxProblem(file.text);
+    const where = problem ? `${file.path}:${problem.line}:${problem.column}` : file.path;
+    throw new SchemaError(where, undefined, `malformed JSON: ${problem?.message ?? (error as Error).message}`);
+  }
+  if (!isObject(value)) {
+    const got = Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`;
+    throw new SchemaError(file.path, undefined, `not a schema: expected a JSON object, found ${got}`);
+  }
+  return value;
+}
+
+function schemaName(file: SchemaFile, schema: JsonObject): string {
+  const title = schema["title"];
+  const id = schema["$id"];
+  const idName = typeof id === "string" && id.startsWith(ID_PREFIX) ? decodeIdName(id.slice(ID_PREFIX.length)) : undefined;
+  if (title !== undefined && (typeof title !== "string" || title.trim() === "")) {
+    throw new SchemaError(file.path, "/title", "not a schema name: expected a non-empty string");
+  }
+  if (typeof title === "string" && idName !== undefined && title !== idName) {
+    throw new SchemaError(file.path, "/$id", `names the schema "${idName}" but /title says "${title}"`);
+  }
+  const name = (title as string | undefined) ?? idName;
+  if (name === undefined) {
+    throw new SchemaError(file.path, undefined, `not a schema of the set: no "title" or "$id": "${ID_PREFIX}<Name>" names it`);
+  }
+  return name;
+}
+
+function decodeIdName(token: string): string {
+  return decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~");
+}

@@ -1,0 +1,116 @@
+/**
+ * Stage 2, resolve: every `$ref` is checked against the set and rewritten to the one form the emitter
+ * knows, `#/components/schemas/<Name>[/more]`. Then json-schema-ref-parser resolves each one inside the
+ * combined document, with every external resolver off: nothing is read from disk or the network.
+ */
+import { $RefParser } from "@apidevtools/json-schema-ref-parser";
+import { SchemaError, place, pointerToken } from "./errors.js";
+import { fromEntries, setOwn, type JsonObject } from "./json.js";
+import type { LoadedSchema, SchemaSet } from "./load.js";
+import { mapSchema, type Path } from "./walk.js";
+
+export const COMPONENTS_PREFIX = "#/components/schemas/";
+
+export interface ResolvedSchema extends LoadedSchema {
+  /** Names this schema refers to directly, sorted. */
+  refersTo: string[];
+}
+
+export interface ResolvedSet extends Omit<SchemaSet, "schemas"> {
+  schemas: ResolvedSchema[];
+  refCount: number;
+}
+
+interface RefSite {
+  file: string;
+  path: Path;
+  original: string;
+  canonical: string;
+}
+
+export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
+  const nameByFile = new Map(set.schemas.map((s) => [s.fileName, s.name]));
+  const names = new Set(set.schemas.map((s) => s.name));
+  const sites: RefSite[] = [];
+  const schemas = set.schemas.map((loaded): ResolvedSchema => {
+    const refersTo = new Set<string>();
+    const schema = mapSchema(loaded.path, loaded.schema, (node, path) => {
+      const ref = node["$ref"];
+      if (typeof ref !== "string") return node;
+      const { canonical, target } = canonicalRef(ref, loaded, nameByFile, names, path);
+      refersTo.add(target);
+      sites.push({ file: loaded.path, path, original: ref, canonical });
+      if (canonical === ref) return node;
+      const copy = fromEntries(Object.entries(node));
+      setOwn(copy, "$ref", canonical);
+      return copy;
+    }) as JsonObject;
+    return { ...loaded, schema, refersTo: [...refersTo].sort() };
+  });
+
+  // The combined document: the set as an OpenAPI 3.0 components object.
+  const document = { components: { schemas: fromEntries(schemas.map((s) => [s.name, s.schema])) } };
+  const parser = new $RefParser();
+  const refs = await parser.resolve(document as never, {
+    resolve: { external: false, file: false, http: false },
+    continueOnError: false,
+  } as never);
+  for (const site of sites) {
+    try {
+      if (refs.get(site.canonical) === undefined) throw new Error("resolves to nothing");
+    } catch (error) {
+      throw new SchemaError(site.file, place([...site.path, "$ref"]), `$ref "${site.original}" points at nothing in the schema set (${oneLine(error)})`);
+    }
+  }
+  return { dir: set.dir, digest: set.digest, schemas, refCount: sites.length };
+}
+
+/** Maps one `$ref` onto `#/components/schemas/<Name>...`, refusing anything that leaves the set. */
+function canonicalRef(ref: string, self: LoadedSchema, nameByFile: Map<string, string>, names: Set<string>, path: Path) {
+  const refuse = (why: string): never => {
+    throw new SchemaError(self.path, place([...path, "$ref"]), `$ref "${ref}" ${why}`);
+  };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
+    refuse(/^https?:/i.test(ref) ? "is a remote URL: generate never touches the network; vendor the schema with sync" : "is a URL: only references inside the schema set are followed");
+  }
+  if (ref.startsWith("/") || ref.startsWith("\\") || /^[a-z]:[\\/]/i.test(ref)) refuse("is an absolute path: only references inside the schema set are followed");
+  const hash = ref.indexOf("#");
+  const filePart = hash === -1 ? ref : ref.slice(0, hash);
+  const fragment = hash === -1 ? "" : ref.slice(hash + 1);
+
+  let targetName = self.name;
+  let rest = fragment;
+  if (filePart !== "") {
+    const segments = filePart.replace(/\\/g, "/").split("/").filter((s) => s !== "." && s !== "");
+    if (segments.includes("..")) refuse("leaves the schema folder: only references inside the schema set are followed");
+    if (segments.length !== 1) refuse("points into a subfolder, which is not part of the schema set");
+    const name = nameByFile.get(segments[0]!);
+    if (name === undefined) refuse(`names a file that is not in the schema set`);
+    targetName = name!;
+  } else if (fragment.startsWith("/components/schemas/")) {
+    const tail = fragment.slice("/components/schemas/".length);
+    const slash = tail.indexOf("/");
+    const token = slash === -1 ? tail : tail.slice(0, slash);
+    targetName = decodeToken(token);
+    rest = slash === -1 ? "" : tail.slice(slash);
+    if (!names.has(targetName)) refuse(`points at "${targetName}", which no file in the schema set declares`);
+  }
+  if (rest !== "" && !rest.startsWith("/")) refuse("uses a plain-name fragment (anchor), which is not supported");
+  if (rest === "/") rest = "";
+  return { canonical: COMPONENTS_PREFIX + pointerToken(targetName) + rest, target: targetName };
+}
+
+function decodeToken(token: string): string {
+  let decoded = token;
+  try {
+    decoded = decodeURIComponent(token);
+  } catch {
+    // not percent-encoded; keep it as written
+  }
+  return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+function oneLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split("\n")[0]!;
+}
+
