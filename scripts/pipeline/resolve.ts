@@ -3,7 +3,7 @@
  * knows, `#/components/schemas/<Name>[/more]`. Then json-schema-ref-parser resolves each one inside the
  * combined document, with every external resolver off: nothing is read from disk or the network.
  */
-import { $RefParser } from "@apidevtools/json-schema-ref-parser";
+import { $RefParser, type $Refs } from "@apidevtools/json-schema-ref-parser";
 import { SchemaError, place, pointerToken } from "./errors.js";
 import { fromEntries, setOwn, type JsonObject } from "./json.js";
 import type { LoadedSchema, SchemaSet } from "./load.js";
@@ -51,10 +51,10 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
   // The combined document: the set as an OpenAPI 3.0 components object.
   const document = { components: { schemas: fromEntries(schemas.map((s) => [s.name, s.schema])) } };
   const parser = new $RefParser();
-  const refs = await parser.resolve(document as never, {
+  const refs = (await parser.resolve(document as never, {
     resolve: { external: false, file: false, http: false },
     continueOnError: false,
-  } as never);
+  } as never)) as unknown as $Refs;
   for (const site of sites) {
     try {
       if (refs.get(site.canonical) === undefined) throw new Error("resolves to nothing");
