@@ -1,0 +1,93 @@
+/**
+ * Bad input: each case is a small schema set that must give one clear line naming the file (and the
+ * place), a non-zero exit, and leave the output folder byte for byte as it was.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { SchemaError } from "../scripts/pipeline/errors.js";
+import { generateFromFiles } from "../scripts/pipeline/generate.js";
+import { readSchemaFolder } from "../scripts/pipeline/load.js";
+import { copyFolder, runScript, snapshotFolder, tempDir, writeSchemaFolder } from "./helpers/cli.js";
+
+const ok = (name: string, body: Record<string, unknown> = { type: "string" }) => ({ title: name, ...body });
+
+/** Each case: the folder's files, and the exact one-line message (after "generate: error: "). */
+const CASES: Record<string, { files: Record<string, unknown>; message: string }> = {
+  "malformed JSON": {
+    files: { "a.json": ok("A"), "b.json": '{\n  "title": "B",\n  "type": "string",\n}\n' },
+    message: `DIR/b.json:4:1: malformed JSON: expected a property name in double quotes, found "}"`,
+  },
+  "a $ref to a name not in the set": {
+    files: { "a.json": ok("A", { type: "object", properties: { b: { $ref: "#/components/schemas/Missing" } } }) },
+    message: `DIR/a.json: /properties/b/$ref: $ref "#/components/schemas/Missing" points at "Missing", which no file in the schema set declares`,
+  },
+  "a $ref to an http URL": {
+    files: { "a.json": ok("A", { type: "object", properties: { b: { $ref: "https://example.com/b.json" } } }) },
+    message: `DIR/a.json: /properties/b/$ref: $ref "https://example.com/b.json" is a remote URL: generate never touches the network; vendor the schema with sync`,
+  },
+  "a $ref to an absolute path": {
+    files: { "a.json": ok("A", { type: "array", items: { $ref: "/etc/passwd" } }) },
+    message: `DIR/a.json: /items/$ref: $ref "/etc/passwd" is an absolute path: only references inside the schema set are followed`,
+  },
+  "a $ref out of the folder with ../": {
+    files: { "a.json": ok("A", { oneOf: [{ $ref: "../outside/b.json" }] }) },
+    message: `DIR/a.json: /oneOf/0/$ref: $ref "../outside/b.json" leaves the schema folder: only references inside the schema set are followed`,
+  },
+  "a $ref to a pointer that does not exist": {
+    files: { "a.json": ok("A", { type: "object", properties: { b: { $ref: "#/components/schemas/B/properties/nope" } } }), "b.json": ok("B") },
+    message: `DIR/a.json: /properties/b/$ref: $ref "#/components/schemas/B/properties/nope" points at nothing in the schema set`,
+  },
+  "two files with the same schema name": {
+    files: { "a.json": ok("Same"), "b.json": ok("Same") },
+    message: `DIR/b.json: schema name "Same" is also declared by DIR/a.json`,
+  },
+  "an empty folder": {
+    files: {},
+    message: "DIR: no *.json schema files in this folder",
+  },
+  "a file that is an array, not a schema object": {
+    files: { "a.json": ["not", "a", "schema"] },
+    message: "DIR/a.json: not a schema: expected a JSON object, found an array",
+  },
+  "a file with no schema name": {
+    files: { "a.json": { type: "string" } },
+    message: `DIR/a.json: not a schema of the set: no "title" or "$id": "#/components/schemas/<Name>" names it`,
+  },
+  "a property that is not a schema": {
+    files: { "a.json": ok("A", { type: "object", properties: { n: 42 } }) },
+    message: "DIR/a.json: /properties/n: not a schema: expected an object, found a number (42)",
+  },
+  "a required list that is not a list of names": {
+    files: { "a.json": ok("A", { type: "object", required: "n" }) },
+    message: `DIR/a.json: /required: expected a list of property names, found a string ("n")`,
+  },
+  "two names that become the same type name": {
+    files: { "a.json": ok("catalog-item"), "b.json": ok("catalog_item") },
+    message: `DIR/b.json: schema "catalog_item" and schema "catalog-item" (DIR/a.json) both become the type name catalog_item; rename one`,
+  },
+};
+
+describe.each(Object.entries(CASES))("%s", (_name, { files, message }) => {
+  test("in-process: a SchemaError with the exact message", async () => {
+    const dir = writeSchemaFolder(join(tempDir(), "schemas"), files);
+    const run = async () => generateFromFiles(dir, readSchemaFolder(dir));
+    await expect(run()).rejects.toThrow(SchemaError);
+    await expect(run()).rejects.toThrow(message.replaceAll("DIR", dir));
+  });
+});
+
+describe("the CLI on bad input", () => {
+  // One subprocess per case is slow; three representative cases cover the CLI's own handling.
+  test.each(["malformed JSON", "a $ref to an http URL", "two files with the same schema name"])("%s: one line, exit 1, output untouched", (name) => {
+    const root = tempDir();
+    const schemas = writeSchemaFolder(join(root, "schemas"), CASES[name]!.files);
+    const out = copyFolder("generated", join(root, "generated"));
+    const before = snapshotFolder(out);
+    const run = runScript("generate.ts", ["--schemas", schemas, "--out", out]);
+    expect(run.status).toBe(1);
+    const errorLines = run.stderr.split("\n").filter((line) => line.includes("error"));
+    expect(errorLines).toEqual([`generate: error: ${CASES[name]!.message.replaceAll("DIR", schemas)}`]);
+    expect(snapshotFolder(out)).toEqual(before);
+    expect(readdirSync(root).sort()).toEqual(["generated", "schemas"]); // no staging folder left behind
+  });
+});

@@ -1,0 +1,51 @@
+/** Runs a project CLI as a user would, from TypeScript source, and captures what it prints. */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runScript(script: string, args: string[], cwd = process.cwd()): CliRun {
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(process.cwd(), "scripts", script), ...args], {
+    cwd,
+    encoding: "utf8",
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function tempDir(prefix = "kst-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes `{ "file.json": object | raw text }` into a new folder. */
+export function writeSchemaFolder(dir: string, files: Record<string, unknown>): string {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, name), typeof content === "string" ? content : JSON.stringify(content, null, 2));
+  }
+  return dir;
+}
+
+/** Every file below `dir` with its bytes, to prove a folder was left untouched. */
+export function snapshotFolder(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub))) {
+      const rel = sub ? `${sub}/${entry}` : entry;
+      if (statSync(join(dir, rel)).isDirectory()) walk(rel);
+      else out[rel] = readFileSync(join(dir, rel), "base64");
+    }
+  };
+  walk("");
+  return out;
+}
+
+export function copyFolder(from: string, to: string): string {
+  cpSync(from, to, { recursive: true });
+  return to;
+}
