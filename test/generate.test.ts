@@ -13,7 +13,8 @@ const generateDefault = () => generateFromFiles("schemas", readSchemaFolder("sch
 
 test("snapshot: declarations for the embedded default", async () => {
   const result = await generateDefault();
-  expect([...result.files.keys()]).toEqual([ENTRY_FILE, "package.json"]);
+  expect([...result.files.keys()]).toEqual([ENTRY_FILE, "index.d.mts", "package.json"]);
+  expect(result.files.get("index.d.mts")).toBe('// ESM entry for the "import" condition: the same types as index.d.ts.\nexport type * from "./index.js";\n');
   expect(result.files.get("package.json")).toBe('{\n  "type": "commonjs"\n}\n');
   expect(result.files.get(ENTRY_FILE)).toMatchSnapshot();
 });
@@ -63,7 +64,7 @@ describe("the generate CLI", () => {
     const out = copyFolder("generated", join(tempDir(), "generated"));
     const current = runScript("generate.ts", ["--check", "--out", out]);
     expect(current.status).toBe(0);
-    expect(current.stdout).toMatch(/generate --check: .*generated\/ is current \(7 schemas, 2 files/);
+    expect(current.stdout).toMatch(/generate --check: .*generated\/ is current \(7 schemas, 3 files/);
 
     writeFileSync(join(out, ENTRY_FILE), readFileSync(join(out, ENTRY_FILE), "utf8").replace("ObjectLinks: {", "ObjectLinks: {\n"));
     writeFileSync(join(out, "stray.d.ts"), "export {};\n");
@@ -84,7 +85,7 @@ describe("the generate CLI", () => {
     const out = join(tempDir(), "out");
     const first = runScript("generate.ts", ["--out", out]);
     expect(first.status).toBe(0);
-    expect(first.stdout.trim().split("\n").at(-1)).toMatch(/^generate: 7 schemas → 2 files written to .*out\/ in \d+\.\d+s$/);
+    expect(first.stdout.trim().split("\n").at(-1)).toMatch(/^generate: 7 schemas → 3 files written to .*out\/ in \d+\.\d+s$/);
     const bytes = snapshotFolder(out);
     expect(bytes).toEqual(snapshotFolder("generated"));
     expect(runScript("generate.ts", ["--out", out]).status).toBe(0);

@@ -10,11 +10,15 @@ import { resolveSchemaSet } from "./resolve.js";
 
 export const ENTRY_FILE = "index.d.ts";
 /**
- * The repository is ESM, but the published declarations declare CommonJS format: a types-only file then
- * resolves cleanly for `require`-mode (node16 CJS) and ESM consumers alike, as @types packages do.
+ * Two small companions make the declarations resolve in every module mode (attw and publint clean):
+ * package.json declares the folder CommonJS-format, as @types packages are, so `require`-mode (node16 CJS)
+ * consumers can import it although the repository is ESM; index.d.mts gives the "import" condition an
+ * ESM-format entry with the same types.
  */
 export const FORMAT_FILE = "package.json";
 export const FORMAT_FILE_TEXT = '{\n  "type": "commonjs"\n}\n';
+export const ESM_ENTRY_FILE = "index.d.mts";
+export const ESM_ENTRY_TEXT = '// ESM entry for the "import" condition: the same types as index.d.ts.\nexport type * from "./index.js";\n';
 
 export interface GenerateResult {
   files: Map<string, string>;
@@ -35,6 +39,7 @@ export async function generateFromFiles(
   return {
     files: new Map([
       [ENTRY_FILE, formatted],
+      [ESM_ENTRY_FILE, ESM_ENTRY_TEXT],
       [FORMAT_FILE, FORMAT_FILE_TEXT],
     ]),
     schemaCount: normalized.schemas.length,

@@ -1,0 +1,51 @@
+/** `npm run lint:package`: packs the package and runs attw and publint on the tarball. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { UsageError, progress, runCli } from "./cli.js";
+import { EXPECTED_FILES, lintTarball, packInto } from "./package/pack.js";
+
+const HELP = `Usage: npm run lint:package
+
+Packs the package with npm pack into a temporary folder, checks that the tarball holds exactly
+${EXPECTED_FILES.join(", ")}, then runs @arethetypeswrong/cli and publint (--strict) on it.
+Exit 0 when all are clean, 1 otherwise.`;
+
+async function main(): Promise<number> {
+  let help = false;
+  try {
+    help =
+      parseArgs({
+        options: { help: { type: "boolean", short: "h", default: false } },
+        strict: true,
+      }).values.help ?? false;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see --help)`);
+  }
+  if (help) {
+    process.stdout.write(HELP + "\n");
+    return 0;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "kst-pack-"));
+  try {
+    const packed = packInto(dir);
+    const extra = packed.files.filter((f) => !EXPECTED_FILES.includes(f));
+    const missing = EXPECTED_FILES.filter((f) => !packed.files.includes(f));
+    let ok = extra.length === 0 && missing.length === 0;
+    progress(
+      `lint:package: tarball holds ${packed.files.length} files${extra.length ? `; unexpected: ${extra.join(", ")}` : ""}${missing.length ? `; missing: ${missing.join(", ")}` : ""}`,
+    );
+    for (const result of lintTarball(packed.tarball)) {
+      process.stdout.write(`${result.output}\n`);
+      progress(`lint:package: ${result.tool} ${result.ok ? "clean" : "FAILED"}`);
+      ok &&= result.ok;
+    }
+    process.stdout.write(`lint:package: ${ok ? "clean" : "problems found"}\n`);
+    return ok ? 0 : 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+runCli("lint:package", main);
