@@ -2,7 +2,7 @@
  * An OpenAPI 3.0 document → the per-file layout of the upstream JSON Schema folder: one file per
  * `components.schemas` entry, with `$schema`, `$id` and `title` added as upstream does. Pure.
  */
-import { SchemaError } from "./errors.js";
+import { SchemaError, pointerToken } from "./errors.js";
 import { fromEntries, isObject, type Json } from "./json.js";
 import type { SchemaFile } from "./load.js";
 
@@ -19,6 +19,10 @@ export function splitOpenApiDocument(documentPath: string, document: unknown, di
   const files: SchemaFile[] = [];
   const taken = new Map<string, string>();
   for (const [name, schema] of Object.entries(schemas)) {
+    // OpenAPI 3.0 component keys match ^[a-zA-Z0-9.\-_]+$; anything else could turn into a path when written.
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+      throw new SchemaError(documentPath, `/components/schemas/${pointerToken(name)}`, "not a component name: OpenAPI allows only letters, digits, '.', '-' and '_'");
+    }
     if (!isObject(schema)) throw new SchemaError(documentPath, `/components/schemas/${name}`, "not a schema: expected an object");
     let fileName = upstreamFileName(name);
     // Two long names can cut to the same stem; the later one gets a counter so no file is overwritten.

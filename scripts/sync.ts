@@ -1,0 +1,144 @@
+/**
+ * `npm run sync`: upstream → schemas/ and schemas.lock.json. A thin shell around sync/sync.ts.
+ */
+import { parseArgs } from "node:util";
+import { UsageError, progress, runCli } from "./cli.js";
+import { chooseSource, pinConfigText, readConfig, type Roots } from "./sync/config.js";
+import { DEFAULT_LIMITS } from "./sync/http.js";
+import { DEFAULT_LOCK_PATH } from "./sync/lock.js";
+import { syncSchemas, verifySchemas } from "./sync/sync.js";
+
+const HELP = `Usage: npm run sync -- [options]
+
+Vendors the closure of the root schemas (the roots and every schema they reference, transitively) from
+upstream into the schema folder, in upstream's one-file-per-schema layout, and writes a lock file with the
+source, its revision, the time and the sha256 of every file. Everything is downloaded and checked before
+anything is written; on any failure the folder, the lock and the config are left as they were.
+
+Options:
+  --config FILE    sync config (default: upstream.config.json)
+  --from SOURCE    override the config's source: github (the GitHub JSON Schema folder), an http(s) URL or
+                   a file path of an OpenAPI document, or a folder in the per-file layout
+  --ref COMMIT     pin the GitHub source to this commit (40 hex digits)
+  --pin            with a GitHub source: also write the commit into the config file
+  --roots A,B      root schema names (default: the config's roots)
+  --all            every upstream schema (the same as roots "*")
+  --out DIR        schema folder, replaced as a whole (default: schemas)
+  --lock FILE      lock file (default: schemas.lock.json)
+  --frozen         fail unless the result equals the lock exactly (same revision, files and hashes)
+  --note TEXT      a note stored in the lock
+  --verify         download nothing: re-hash the schema folder against the lock, list what differs
+  --timeout MS     time limit per HTTP request (default: ${DEFAULT_LIMITS.timeoutMs})
+  --max-bytes N    size limit per HTTP response or local document (default: ${DEFAULT_LIMITS.maxBytes})
+  --quiet          no progress lines, only the summary and errors
+  -h, --help       show this help
+
+Environment: GITHUB_TOKEN, when set, is sent to https://api.github.com (only) for the folder listing.
+Exit codes: 0 done (or verified), 1 failure (or a mismatch, with --verify), 2 bad usage.`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        config: { type: "string" },
+        from: { type: "string" },
+        ref: { type: "string" },
+        pin: { type: "boolean", default: false },
+        roots: { type: "string" },
+        all: { type: "boolean", default: false },
+        out: { type: "string", default: "schemas" },
+        lock: { type: "string", default: DEFAULT_LOCK_PATH },
+        frozen: { type: "boolean", default: false },
+        note: { type: "string" },
+        verify: { type: "boolean", default: false },
+        timeout: { type: "string" },
+        "max-bytes": { type: "string" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see --help)`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP + "\n");
+    return 0;
+  }
+  const say = values.quiet ? () => {} : progress;
+  const outDir = tidy(values.out);
+  const lockPath = values.lock;
+
+  if (values.verify) {
+    const { lock, differences } = verifySchemas(outDir, lockPath);
+    const count = Object.keys(lock.files).length;
+    if (differences.length === 0) {
+      process.stdout.write(`sync --verify: ${outDir}/ matches ${lockPath} (${count} files, ${lock.source.kind} ${lock.source.revision})\n`);
+      return 0;
+    }
+    for (const d of differences) {
+      const detail = d.problem === "mismatch" ? `sha256 ${d.actual}, lock has ${d.expected}` : d.problem === "missing" ? "in the lock, not on disk" : "on disk, not in the lock";
+      process.stdout.write(`  ${outDir}/${d.file}: ${d.problem} (${detail})\n`);
+    }
+    process.stdout.write(`sync --verify: ${outDir}/ does not match ${lockPath}: ${differences.length} of the files differ\n`);
+    return 1;
+  }
+
+  if (values.all && values.roots !== undefined) throw new UsageError("--all and --roots exclude each other");
+  const loaded = readConfig(values.config);
+  const source = chooseSource(loaded.config.source, values.from, values.ref);
+  if (values.pin && source.kind !== "github") throw new UsageError("--pin needs a github source");
+  const roots: Roots = values.all ? "*" : values.roots !== undefined ? parseRoots(values.roots) : loaded.config.roots;
+  const limits = {
+    timeoutMs: positive("--timeout", values.timeout, DEFAULT_LIMITS.timeoutMs),
+    maxBytes: positive("--max-bytes", values["max-bytes"], DEFAULT_LIMITS.maxBytes),
+  };
+  const token = process.env["GITHUB_TOKEN"];
+
+  const started = performance.now();
+  const result = await syncSchemas({
+    source,
+    roots,
+    outDir,
+    lockPath,
+    limits,
+    frozen: values.frozen,
+    ...(values.note !== undefined ? { note: values.note } : {}),
+    ...(values.pin && source.kind === "github" ? { pinConfig: { path: loaded.path, bytes: pinConfigText(loaded, source.ref) } } : {}),
+    ...(token ? { githubToken: token } : {}),
+    say,
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const from = `${result.source.kind} ${result.source.location} @ ${result.source.revision}`;
+  const what = `${result.files.length} of ${result.upstreamCount} schemas from ${from}`;
+  const { folder, lock, config } = result.wrote;
+  if (!folder && !lock && !config) {
+    process.stdout.write(`sync: ${outDir}/ and ${lockPath} are current: ${what} (${seconds}s)\n`);
+  } else {
+    const written = [folder ? `${outDir}/` : "", lock ? lockPath : "", config ? loaded.path : ""].filter((s) => s !== "").join(", ");
+    process.stdout.write(`sync: ${what} → wrote ${written} in ${seconds}s\n`);
+  }
+  return 0;
+}
+
+function parseRoots(text: string): string[] {
+  const roots = text.split(",").map((r) => r.trim()).filter((r) => r !== "");
+  if (roots.length === 0) throw new UsageError("--roots needs at least one schema name");
+  return roots;
+}
+
+function positive(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^[1-9][0-9]*$/.test(text)) throw new UsageError(`${flag} ${text}: expected a positive whole number`);
+  return Number(text);
+}
+
+/** The folder as given, with forward slashes and no trailing slash: stable text for messages. */
+function tidy(dir: string): string {
+  const tidied = dir.replace(/\\/g, "/").replace(/\/+$/, "");
+  return tidied === "" ? "/" : tidied;
+}
+
+runCli("sync", main);

@@ -1,0 +1,53 @@
+/**
+ * An OpenAPI 3.0 document (URL or file) as a source: its `components.schemas` are split into the upstream
+ * per-file layout by pipeline/openapi-split.ts. The revision is the document's sha256.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { SchemaError, pointerToken } from "../../pipeline/errors.js";
+import { findJsonSyntaxProblem } from "../../pipeline/json-position.js";
+import { byCodeUnit, isObject } from "../../pipeline/json.js";
+import { splitOpenApiDocument } from "../../pipeline/openapi-split.js";
+import { isUrl } from "../config.js";
+import { decodeUtf8, fetchBytes, type FetchLimits } from "../http.js";
+import type { Source, SourceFile } from "./source.js";
+
+export async function openOpenApiSource(location: string, limits: FetchLimits, say?: (line: string) => void): Promise<Source> {
+  say?.(`sync: reading the OpenAPI document ${location}`);
+  const bytes = isUrl(location) ? await fetchBytes(location, limits) : readBounded(location, limits);
+  const text = decodeUtf8(location, bytes);
+  let document: unknown;
+  try {
+    document = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    const problem = findJsonSyntaxProblem(text);
+    throw new SchemaError(problem ? `${location}:${problem.line}:${problem.column}` : location, undefined, `malformed JSON: ${problem?.message ?? (error as Error).message}`);
+  }
+  const split = splitOpenApiDocument(location, document, location);
+  // The split keeps the order of components.schemas, so the names line up with the files.
+  const names = Object.keys((document as { components: { schemas: object } }).components.schemas);
+  const files = new Map<string, SourceFile>(
+    split.map((file, i) => [file.fileName, { fileName: file.fileName, path: `${location}#/components/schemas/${pointerToken(names[i]!)}`, bytes: Buffer.from(file.text) }]),
+  );
+  const info = isObject(document) && isObject(document["info"]) ? document["info"] : undefined;
+  return {
+    kind: "openapi",
+    location,
+    revision: "sha256:" + createHash("sha256").update(bytes).digest("hex"),
+    ...(typeof info?.["version"] === "string" ? { apiVersion: info["version"] } : {}),
+    fileNames: [...files.keys()].sort(byCodeUnit),
+    read: async (fileNames) => fileNames.map((name) => files.get(name)!),
+  };
+}
+
+/** A local document, refused before reading when it is over the size bound. */
+export function readBounded(path: string, limits: FetchLimits): Uint8Array {
+  try {
+    const size = statSync(path).size;
+    if (size > limits.maxBytes) throw new SchemaError(path, undefined, `file too large: ${size} bytes, over the bound of ${limits.maxBytes} bytes (--max-bytes)`);
+    return readFileSync(path);
+  } catch (error) {
+    if (error instanceof SchemaError) throw error;
+    throw new SchemaError(path, undefined, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
