@@ -18,7 +18,7 @@ function member(declarations: string, name: string): string {
   while (first > 0 && /^\s{4}(\/\*\*| \*)/.test(lines[first - 1]!)) first--;
   let end = start;
   if (!lines[start]!.trimEnd().endsWith(";")) {
-    while (end < lines.length && lines[end] !== "    };") end++;
+    while (end < lines.length && !lines[end]!.startsWith("    }")) end++;
   }
   return lines.slice(first, end + 1).join("\n");
 }
@@ -218,6 +218,14 @@ describe("objects without properties", () => {
     const d = await declarationsFor(set(schemaFile("Bag", { type: "object", properties: { meta: { type: "object" } } })));
     expect(member(d, "Bag")).toBe(["    Bag: {", "      meta?: Record<string, unknown>;", "    };"].join("\n"));
     expect(typecheckAgainst(d, `import type { Bag } from "./index";\nconst b: Bag = { meta: { any: 1, thing: "x" } };\n// @ts-expect-error meta is an object\nconst c: Bag = { meta: 1 };\n`)).toEqual([]);
+  });
+});
+
+describe("an object that admits no keys", () => {
+  test("`maxProperties: 0` admits only `{}` (openapi-typescript ignores maxProperties)", async () => {
+    const d = await declarationsFor(set(schemaFile("Empty", { type: "object", maxProperties: 0, nullable: true })));
+    expect(member(d, "Empty")).toBe(["    Empty: {", "      [key: string]: never;", "    } | null;"].join("\n"));
+    expect(typecheckAgainst(d, `import type { Empty } from "./index";\nconst a: Empty = {};\nconst b: Empty = null;\n// @ts-expect-error no keys allowed\nconst c: Empty = { key: 1 };\n`)).toEqual([]);
   });
 });
 

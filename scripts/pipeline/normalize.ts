@@ -2,7 +2,7 @@
  * Stage 3, normalise: reads the set as OpenAPI 3.0 `components.schemas` (its real dialect, whatever
  * `$schema` says) and rewrites what openapi-typescript would otherwise get wrong.
  */
-import { fromEntries, setOwn, type JsonObject } from "./json.js";
+import { fromEntries, isObject, setOwn, type JsonObject } from "./json.js";
 import type { ResolvedSchema, ResolvedSet } from "./resolve.js";
 import { mapSchema } from "./walk.js";
 
@@ -33,6 +33,13 @@ function normalizeNode(node: JsonObject): JsonObject {
     out = fromEntries(Object.entries(out).flatMap(([key, value]): [string, JsonObject[keyof JsonObject]][] =>
       key === "$ref" ? [["anyOf", [{ $ref: value }]]] : [[key, value]],
     ));
+  }
+  // `{ type: "object", maxProperties: 0 }` admits only `{}`. openapi-typescript ignores maxProperties and would
+  // type it Record<string, unknown>; an additionalProperties schema that admits no value says the same thing
+  // in a form it types: `{ [key: string]: never }`.
+  const properties = out["properties"];
+  if (out["type"] === "object" && out["maxProperties"] === 0 && out["additionalProperties"] === undefined && (!isObject(properties) || Object.keys(properties).length === 0)) {
+    out = fromEntries([...Object.entries(out), ["additionalProperties", { enum: [] }]]);
   }
   // readOnly becomes a `readonly` modifier; both stay visible in the editor's hover text.
   const access = out["readOnly"] === true ? "Read-only: sent by the API, not accepted in requests." : out["writeOnly"] === true ? "Write-only: accepted in requests, never sent back." : undefined;

@@ -1,0 +1,70 @@
+/**
+ * `npm run conformance`: proves the generated types accept exactly what the schemas accept.
+ * A thin shell around conformance/run.ts.
+ */
+import { parseArgs } from "node:util";
+import { UsageError, progress, runCli } from "./cli.js";
+import { formatReport } from "./conformance/report.js";
+import { runConformance } from "./conformance/run.js";
+
+const HELP = `Usage: npm run conformance -- [options]
+
+Builds valid and invalid JSON instances from every schema, lets ajv (read as OpenAPI 3.0) judge them,
+and checks with the TypeScript compiler that the generated types accept every valid instance and reject
+every invalid one.
+
+Options:
+  --schemas DIR   folder of *.json schema files (default: schemas)
+  --types DIR     folder holding the generated index.d.ts (default: generated, for the default
+                  schemas; for any other --schemas, the types are generated into a temp folder)
+  --json          print the report as JSON on stdout
+  --quiet         no progress lines
+  -h, --help      show this help
+
+Exit codes: 0 all valid instances accepted and all invalid ones rejected, 1 any mismatch (or nothing
+checked, or declarations that do not compile), 2 bad usage.`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        schemas: { type: "string" },
+        types: { type: "string" },
+        json: { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see --help)`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP + "\n");
+    return 0;
+  }
+  const schemasDir = tidy(values.schemas ?? "schemas");
+  // The committed generated/ belongs to the committed schemas/; any other schema folder gets fresh types.
+  const typesDir =
+    values.types !== undefined
+      ? tidy(values.types)
+      : schemasDir === "schemas"
+        ? "generated"
+        : undefined;
+  const report = await runConformance({
+    schemasDir,
+    typesDir,
+    progress: values.quiet ? undefined : progress,
+  });
+  process.stdout.write(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report));
+  return report.passed ? 0 : 1;
+}
+
+function tidy(dir: string): string {
+  const tidied = dir.replace(/\\/g, "/").replace(/\/+$/, "");
+  return tidied === "" ? "/" : tidied;
+}
+
+runCli("conformance", main);

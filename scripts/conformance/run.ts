@@ -1,0 +1,140 @@
+/**
+ * The conformance run, start to end: load the schemas, generate the types when none are given,
+ * propose instances, let the judge sort them, let the compiler check them, report.
+ * I/O stays here (reading the schema folder, the temp folder for generated types); the stages it calls are pure.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateFromFiles } from "../pipeline/generate.js";
+import type { JsonObject } from "../pipeline/json.js";
+import { parseSchemaFiles, readSchemaFolder, type SchemaFile } from "../pipeline/load.js";
+import { resolveSchemaSet } from "../pipeline/resolve.js";
+import { generateInstances, type Candidate, type Skipped } from "./instances.js";
+import { createJudge } from "./judge.js";
+import { buildReport, type ConformanceReport, type Miss } from "./report.js";
+import { checkTypes } from "./typecheck.js";
+
+export interface ConformanceOptions {
+  schemasDir: string;
+  /** The schema files, when they do not come from reading `schemasDir` (e.g. split from an OpenAPI document). */
+  files?: readonly SchemaFile[];
+  /** Folder holding index.d.ts. Omitted: the pipeline generates the types into a temp folder first. */
+  typesDir?: string;
+  recursionDepth?: number;
+  progress?: (line: string) => void;
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const started = performance.now();
+  const say = options.progress ?? (() => {});
+  const files = options.files ?? readSchemaFolder(options.schemasDir);
+  const set = await resolveSchemaSet(parseSchemaFiles(options.schemasDir, files));
+  say(`conformance: read ${set.schemas.length} schemas from ${options.schemasDir}/`);
+
+  let typesDir = options.typesDir;
+  let tempDir: string | undefined;
+  let generateSeconds: number | null = null;
+  try {
+    if (typesDir === undefined) {
+      const t = performance.now();
+      const generated = await generateFromFiles(options.schemasDir, files);
+      tempDir = mkdtempSync(join(tmpdir(), "klaviyo-conformance-"));
+      for (const [name, text] of generated.files) writeFileSync(join(tempDir, name), text);
+      typesDir = tempDir;
+      generateSeconds = (performance.now() - t) / 1000;
+      say(`conformance: generated the types into a temp folder in ${generateSeconds.toFixed(2)}s`);
+    }
+
+    let t = performance.now();
+    const judge = createJudge(set.schemas);
+    const schemas = new Map<string, JsonObject>(set.schemas.map((s) => [s.name, s.schema]));
+    const proposed: Candidate[] = [];
+    const skipped: Skipped[] = [];
+    const noInstance: { schema: string; problem: string }[] = [];
+    for (const s of set.schemas) {
+      const generated = generateInstances(schemas, s.name, {
+        recursionDepth: options.recursionDepth,
+        judge,
+      });
+      if (generated.problem !== undefined)
+        noInstance.push({ schema: s.name, problem: generated.problem });
+      proposed.push(...generated.candidates);
+      skipped.push(...generated.skipped);
+    }
+    const instancesSeconds = (performance.now() - t) / 1000;
+    say(
+      `conformance: proposed ${proposed.length} instances in ${instancesSeconds.toFixed(2)}s (${skipped.length} proposals set aside)`,
+    );
+
+    t = performance.now();
+    const kept: Candidate[] = [];
+    const judgeErrors: (string | undefined)[] = [];
+    const misses: Miss[] = [];
+    const examplesRejected: Miss[] = [];
+    for (const candidate of proposed) {
+      const verdict = judge.validate(candidate.schema, candidate.value);
+      // Valid: valid with formats checked. Invalid: invalid even with formats ignored (types never check formats).
+      const asIntended =
+        candidate.intent === "valid" ? verdict.valid : !verdict.validIgnoringFormats;
+      if (asIntended) {
+        kept.push(candidate);
+        judgeErrors.push(verdict.error);
+        continue;
+      }
+      const judged =
+        candidate.intent === "valid"
+          ? (verdict.error ?? "valid")
+          : verdict.valid
+            ? "valid"
+            : `valid but for a format (${verdict.error})`;
+      const miss: Miss = {
+        schema: candidate.schema,
+        intent: candidate.intent,
+        origin: candidate.origin,
+        label: candidate.label,
+        judge: judged,
+      };
+      if (candidate.origin !== "generated" && candidate.intent === "valid")
+        examplesRejected.push(miss);
+      else misses.push(miss);
+    }
+    const judgeSeconds = (performance.now() - t) / 1000;
+    say(
+      `conformance: the judge kept ${kept.length} instances in ${judgeSeconds.toFixed(2)}s; type-checking them in one program`,
+    );
+
+    const checked = checkTypes(typesDir, kept);
+    say(`conformance: tsc checked ${kept.length} instances in ${checked.seconds.toFixed(2)}s`);
+
+    return buildReport(
+      {
+        schemasDir: options.schemasDir,
+        typesDir:
+          tempDir === undefined ? `${typesDir}/index.d.ts` : "types generated into a temp folder",
+        schemas: set.schemas.length,
+        generatorMisses: {
+          valid: misses.filter((m) => m.intent === "valid").length,
+          invalid: misses.filter((m) => m.intent === "invalid").length,
+          list: misses,
+        },
+        examplesRejected,
+        skipped,
+        noInstance,
+        uncheckedFormats: judge.uncheckedFormats,
+        typesErrors: checked.typesErrors,
+        checkFileBytes: checked.checkFileBytes,
+        seconds: {
+          generateTypes: generateSeconds,
+          instances: instancesSeconds,
+          judge: judgeSeconds,
+          typecheck: checked.seconds,
+          total: (performance.now() - started) / 1000,
+        },
+      },
+      { kept, compilerErrors: checked.errors, judgeErrors },
+    );
+  } finally {
+    if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+  }
+}
