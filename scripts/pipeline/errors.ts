@@ -18,6 +18,17 @@ export function pointerToken(token: string | number): string {
   return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+/** Reads one token of a `$ref` fragment: percent-decoding where it is encoded, then RFC 6901 escapes. */
+export function decodePointerToken(token: string): string {
+  let decoded = token;
+  try {
+    decoded = decodeURIComponent(token);
+  } catch {
+    // not percent-encoded; keep it as written
+  }
+  return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
 /** Joins tokens into a JSON Pointer, "" being the document root. */
 export function pointer(tokens: readonly (string | number)[]): string {
   return tokens.map((t) => "/" + pointerToken(t)).join("");

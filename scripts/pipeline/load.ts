@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { SchemaError } from "./errors.js";
+import { SchemaError, decodePointerToken } from "./errors.js";
 import { findJsonSyntaxProblem } from "./json-position.js";
 import { byCodeUnit, isObject, type JsonObject } from "./json.js";
 
@@ -95,7 +95,7 @@ function parseSchemaFile(file: SchemaFile): JsonObject {
 function schemaName(file: SchemaFile, schema: JsonObject): string {
   const title = schema["title"];
   const id = schema["$id"];
-  const idName = typeof id === "string" && id.startsWith(ID_PREFIX) ? decodeIdName(id.slice(ID_PREFIX.length)) : undefined;
+  const idName = typeof id === "string" && id.startsWith(ID_PREFIX) ? decodePointerToken(id.slice(ID_PREFIX.length)) : undefined;
   if (title !== undefined && (typeof title !== "string" || title.trim() === "")) {
     throw new SchemaError(file.path, "/title", "not a schema name: expected a non-empty string");
   }
@@ -109,6 +109,3 @@ function schemaName(file: SchemaFile, schema: JsonObject): string {
   return name;
 }
 
-function decodeIdName(token: string): string {
-  return decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~");
-}

@@ -4,7 +4,7 @@
  * combined document, with every external resolver off: nothing is read from disk or the network.
  */
 import { $RefParser, type $Refs } from "@apidevtools/json-schema-ref-parser";
-import { SchemaError, place, pointerToken } from "./errors.js";
+import { SchemaError, decodePointerToken, place, pointerToken } from "./errors.js";
 import { fromEntries, setOwn, type JsonObject } from "./json.js";
 import type { LoadedSchema, SchemaSet } from "./load.js";
 import { mapSchema, type Path } from "./walk.js";
@@ -91,23 +91,13 @@ function canonicalRef(ref: string, self: LoadedSchema, nameByFile: Map<string, s
     const tail = fragment.slice("/components/schemas/".length);
     const slash = tail.indexOf("/");
     const token = slash === -1 ? tail : tail.slice(0, slash);
-    targetName = decodeToken(token);
+    targetName = decodePointerToken(token);
     rest = slash === -1 ? "" : tail.slice(slash);
     if (!names.has(targetName)) refuse(`points at "${targetName}", which no file in the schema set declares`);
   }
   if (rest !== "" && !rest.startsWith("/")) refuse("uses a plain-name fragment (anchor), which is not supported");
   if (rest === "/") rest = "";
   return { canonical: COMPONENTS_PREFIX + pointerToken(targetName) + rest, target: targetName };
-}
-
-function decodeToken(token: string): string {
-  let decoded = token;
-  try {
-    decoded = decodeURIComponent(token);
-  } catch {
-    // not percent-encoded; keep it as written
-  }
-  return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 function oneLine(error: unknown): string {

@@ -4,7 +4,7 @@
  * is tried first (it saves fetching the whole folder) and kept only if the file declares that name;
  * otherwise every file is read and indexed.
  */
-import { SchemaError, place } from "../pipeline/errors.js";
+import { SchemaError, decodePointerToken, place } from "../pipeline/errors.js";
 import type { JsonObject } from "../pipeline/json.js";
 import { parseSchemaFiles } from "../pipeline/load.js";
 import { upstreamFileName } from "../pipeline/openapi-split.js";
@@ -113,7 +113,7 @@ function refTarget(from: Referrer): { name: string } | { fileName: string } | un
     if (!fragment.startsWith(COMPONENTS)) return undefined;
     const tail = fragment.slice(COMPONENTS.length);
     const slash = tail.indexOf("/");
-    return { name: decodeToken(slash === -1 ? tail : tail.slice(0, slash)) };
+    return { name: decodePointerToken(slash === -1 ? tail : tail.slice(0, slash)) };
   }
   const segments = filePart.replace(/\\/g, "/").split("/").filter((s) => s !== "." && s !== "");
   if (segments.includes("..") || segments.length !== 1) refuse("leaves the schema folder: sync vendors only references inside the schema set");
@@ -127,14 +127,4 @@ function notUpstream(source: Source, need: Need): SchemaError {
   }
   const missing = "name" in need ? `no schema named "${need.name}"` : `no file "${need.fileName}"`;
   return new SchemaError(need.from.path, place([...need.from.at, "$ref"]), `$ref "${need.from.ref}" points at ${missing} upstream (searched ${where})`);
-}
-
-function decodeToken(token: string): string {
-  let decoded = token;
-  try {
-    decoded = decodeURIComponent(token);
-  } catch {
-    // not percent-encoded; keep it as written
-  }
-  return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
 }
