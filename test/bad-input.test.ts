@@ -76,6 +76,22 @@ describe.each(Object.entries(CASES))("%s", (_name, { files, message }) => {
   });
 });
 
+describe("an output folder that generate did not write", () => {
+  test.each([
+    ["the schema folder itself", (root: string) => join(root, "schemas")],
+    ["a folder of other files", (root: string) => writeSchemaFolder(join(root, "other"), { "notes.txt": "keep me" })],
+  ])("%s is refused, and left as it was", (_name, makeOut) => {
+    const root = tempDir();
+    writeSchemaFolder(join(root, "schemas"), { "a.json": ok("A") });
+    const out = makeOut(root);
+    const before = snapshotFolder(root);
+    const run = runScript("generate.ts", ["--schemas", join(root, "schemas"), "--out", out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`generate: error: ${out}: refusing to replace this folder: it holds files generate did not write (no generated index.d.ts); choose an empty or new --out folder`);
+    expect(snapshotFolder(root)).toEqual(before);
+  });
+});
+
 describe("the CLI on bad input", () => {
   // One subprocess per case is slow; three representative cases cover the CLI's own handling.
   test.each(["malformed JSON", "a $ref to an http URL", "two files with the same schema name"])("%s: one line, exit 1, output untouched", (name) => {
