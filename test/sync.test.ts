@@ -328,6 +328,19 @@ describe("sync from a loopback GitHub (hand-made set)", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  test("an output folder holding other files is refused, and left as it was", async () => {
+    const root = tempDir("kst-sync-");
+    mkdirSync(join(root, "project"));
+    writeFileSync(join(root, "project", "package.json"), "{}");
+    writeFileSync(join(root, "project", "README.md"), "keep me");
+    const before = snapshotFolder(root);
+    await expect(syncSchemas(options(server, root, { outDir: join(root, "project") }))).rejects.toThrow(
+      `${join(root, "project")}: refusing to replace this folder: it holds files that are not schema files (README.md)`,
+    );
+    expect(snapshotFolder(root)).toEqual(before);
+    rmSync(root, { recursive: true, force: true });
+  });
+
   test("a network error (nothing listening): a one-line error, nothing touched", async () => {
     const root = tempDir("kst-sync-");
     await syncSchemas(options(server, root));

@@ -3,7 +3,7 @@
  * whole, then each single file: the lock, and the config with --pin). If any step fails, the renames done so
  * far are undone, so the schema folder, the lock and the config are left byte for byte as they were.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SchemaError } from "../pipeline/errors.js";
 
@@ -34,6 +34,11 @@ export function vendorAtomically(outDir: string, files: ReadonlyMap<string, Uint
     if (files !== undefined) {
       at(outDir, "cannot replace the folder");
       if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new SchemaError(outDir, undefined, "exists and is not a folder");
+      // The folder is replaced as a whole, so it must be a schema folder: `--out .` must not wipe a project.
+      const foreign = existsSync(outDir) ? readdirSync(outDir).filter((name) => !name.endsWith(".json")).sort() : [];
+      if (foreign.length > 0) {
+        throw new SchemaError(outDir, undefined, `refusing to replace this folder: it holds files that are not schema files (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""})`);
+      }
       at(staging, "cannot stage the new files");
       mkdirSync(staging, { recursive: true });
       for (const [file, bytes] of files) {
