@@ -1,8 +1,11 @@
 /**
  * `npm run generate`: schemas/ → generated/. A thin shell around pipeline/generate.ts.
  */
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, progress, runCli } from "./cli.js";
+import { fileCache } from "./pipeline/cache.js";
 import { generateFromFiles } from "./pipeline/generate.js";
 import { readSchemaFolder } from "./pipeline/load.js";
 import { compareOutput, writeOutput } from "./pipeline/write.js";
@@ -13,11 +16,14 @@ Turns a folder of Klaviyo JSON Schema files (one schema per file, the upstream l
 TypeScript declarations: <out>/index.d.ts. Never touches the network.
 
 Options:
-  --schemas DIR   folder of *.json schema files (default: schemas)
-  --out DIR       output folder, replaced as a whole (default: generated)
-  --check         write nothing; exit 1 and list the differences if the output folder is stale
-  --quiet         no progress lines, only the summary and errors
-  -h, --help      show this help
+  --schemas DIR     folder of *.json schema files (default: schemas)
+  --out DIR         output folder, replaced as a whole (default: generated)
+  --check           write nothing; exit 1 and list the differences if the output folder is stale
+  --no-cache        neither read nor write the cache: a cold run
+  --cache-dir DIR   where results are cached by content hash (default: .cache/generate; safe to delete)
+  --threads N       worker threads for formatting (default: one less than the CPUs, at least 1; 0: none)
+  --quiet           no progress lines, only the summary and errors
+  -h, --help        show this help
 
 Exit codes: 0 done (or current, with --check), 1 bad input (or stale, with --check), 2 bad usage.`;
 
@@ -29,6 +35,9 @@ async function main(): Promise<number> {
         schemas: { type: "string", default: "schemas" },
         out: { type: "string", default: "generated" },
         check: { type: "boolean", default: false },
+        "no-cache": { type: "boolean", default: false },
+        "cache-dir": { type: "string", default: ".cache/generate" },
+        threads: { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -42,6 +51,9 @@ async function main(): Promise<number> {
     process.stdout.write(HELP + "\n");
     return 0;
   }
+  // This thread emits while the others format: one worker per remaining CPU, at least one.
+  const threads = values.threads === undefined ? Math.max(1, availableParallelism() - 1) : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads wants a whole number, 0 or more, not "${values.threads}" (see --help)`);
   const started = performance.now();
   const say = values.quiet ? () => {} : progress;
   const schemasDir = tidy(values.schemas);
@@ -49,8 +61,21 @@ async function main(): Promise<number> {
 
   const files = readSchemaFolder(schemasDir);
   say(`generate: read ${files.length} schema files from ${schemasDir}/`);
-  const result = await generateFromFiles(schemasDir, files);
-  say(`generate: resolved ${result.refCount} $refs, emitted and formatted ${result.schemaCount} schemas`);
+  // One pack of cached results per schema folder, so that runs on different folders keep theirs.
+  const cache = values["no-cache"] ? undefined : fileCache(values["cache-dir"], resolve(schemasDir));
+  const result = await generateFromFiles(schemasDir, files, schemasDir, { cache, threads, warn: progress });
+  if (result.reused?.run) say(`generate: nothing changed since the cached run (${values["cache-dir"]}/)`);
+  else {
+    const reused = result.reused?.members ? ` (${result.reused.members} reused from the cache)` : "";
+    say(`generate: resolved ${result.refCount} $refs, emitted and formatted ${result.schemaCount} schemas${reused}`);
+  }
+  if (cache) {
+    try {
+      cache.save();
+    } catch (error) {
+      progress(`generate: could not save the cache in ${values["cache-dir"]}/ (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the output is not affected`);
+    }
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
 
   if (values.check) {

@@ -1,11 +1,13 @@
 /**
  * Stage 5, format: prettier with the project's committed options, passed explicitly so that no
- * .prettierrc or editorconfig on the user's machine changes the bytes.
+ * .prettierrc or editorconfig on the user's machine changes the bytes. The generate pipeline formats the
+ * file in parts (chunks.ts), on worker threads when there are many (pool.ts); formatting the whole
+ * file at once is the reference that gives the same bytes.
  */
 import { format, type Options } from "prettier";
 
 export const PRETTIER_OPTIONS: Options = {
-  parser: "typescript",
+  parser: "babel-ts",
   printWidth: 100,
   tabWidth: 2,
   useTabs: false,

@@ -1,12 +1,20 @@
 /**
  * The whole pipeline as one function from schema files to output files: load → resolve → normalise →
  * emit → format. Reading the folder and writing the output stay in the CLI.
+ *
+ * The declaration file is emitted and formatted in parts (chunks.ts): one member of `components.schemas`
+ * per schema, the frame around them, and the alias lines. That lets formatting, most of a run's time, spread
+ * over worker threads, and lets an optional cache (cache.ts) skip whatever did not change: a whole run when
+ * no input changed, or every member but the changed ones. Heavy modules (TypeScript, openapi-typescript,
+ * prettier, json-schema-ref-parser) are imported only when a run needs them.
  */
-import { emitDeclarations } from "./emit.js";
-import { formatDeclarations } from "./format.js";
+import { hashOf, type GenerateCache } from "./cache.js";
+import { aliasLines, ChunkError, header, splitAliases, spliceFrame, splitMembers, wrapAliases, wrapMembers } from "./chunks.js";
+import type { EmittedMember, MemberEmitter } from "./emit.js";
+import { byCodeUnit } from "./json.js";
 import { parseSchemaFiles, type SchemaFile } from "./load.js";
-import { normalizeSchemaSet } from "./normalize.js";
-import { resolveSchemaSet } from "./resolve.js";
+import type { NormalizedSet } from "./normalize.js";
+import { createPool, type Pool } from "./pool.js";
 
 export const ENTRY_FILE = "index.d.ts";
 /**
@@ -24,25 +32,233 @@ export interface GenerateResult {
   files: Map<string, string>;
   schemaCount: number;
   refCount: number;
+  /** What came from the cache: the whole run, or this many of the schemas' members. */
+  reused?: { run: boolean; members: number };
 }
+
+export interface GenerateOptions {
+  /** Results of earlier runs to reuse, and to add this run's to; none by default. */
+  cache?: GenerateCache;
+  /** Worker threads for formatting when many members need it; 0 (the default) formats in this thread. */
+  threads?: number;
+  /** Told when a run had to take a slower path, e.g. formatting the whole file at once. */
+  warn?: (line: string) => void;
+}
+
+/** Below this many members to make, worker threads cost more than they save (an incremental run). */
+const PARALLEL_MIN_MEMBERS = 100;
+/** Members per prettier call, by unformatted size: large enough that per-call overhead is small. */
+const BATCH_CHARS = 24_000;
 
 export async function generateFromFiles(
   dir: string,
   files: readonly SchemaFile[],
   source: string = dir,
+  options: GenerateOptions = {},
 ): Promise<GenerateResult> {
-  const loaded = parseSchemaFiles(dir, files);
-  const resolved = await resolveSchemaSet(loaded);
-  const normalized = normalizeSchemaSet(resolved);
-  const declarations = await emitDeclarations(normalized, { source });
-  const formatted = await formatDeclarations(declarations);
+  const { cache } = options;
+  const runKey = cache ? runCacheKey(dir, source, files) : "";
+  const cached = cache?.getRun(runKey);
+  if (cached) {
+    return { files: new Map(cached.files), schemaCount: cached.schemaCount, refCount: cached.refCount, reused: { run: true, members: cached.schemaCount } };
+  }
+  // With parts of an earlier run at hand, this run will make few: a worker loads TypeScript and prettier for
+  // them while this thread reads and resolves the set.
+  const preloaded = cache?.warm && (options.threads ?? 0) > 0 ? createPool(1, { preload: true }) : undefined;
+  try {
+    const loaded = parseSchemaFiles(dir, files);
+    const { resolveSchemaSet } = await import("./resolve.js");
+    const resolved = await resolveSchemaSet(loaded);
+    const { normalizeSchemaSet } = await import("./normalize.js");
+    const normalized = normalizeSchemaSet(resolved);
+    const declarations = await declarationFile(normalized, source, options, preloaded).catch(async (error: unknown) => {
+      if (!(error instanceof ChunkError)) throw error;
+      // A part came back in a shape chunks.ts does not expect: format the file in one piece instead.
+      options.warn?.(`generate: ${error.message}; formatting the whole file at once instead`);
+      const [{ emitDeclarations }, { formatDeclarations }] = await Promise.all([import("./emit.js"), import("./format.js")]);
+      return { text: await formatDeclarations(await emitDeclarations(normalized, { source })), reusedMembers: 0 };
+    });
+    const result: GenerateResult = {
+      files: new Map([
+        [ENTRY_FILE, declarations.text],
+        [ESM_ENTRY_FILE, ESM_ENTRY_TEXT],
+        [FORMAT_FILE, FORMAT_FILE_TEXT],
+      ]),
+      schemaCount: normalized.schemas.length,
+      refCount: resolved.refCount,
+      reused: { run: false, members: declarations.reusedMembers },
+    };
+    cache?.putRun(runKey, { files: [...result.files], schemaCount: result.schemaCount, refCount: result.refCount });
+    return result;
+  } finally {
+    // Not awaited: the worker exits while this thread saves and writes (Node waits for it before exiting).
+    void preloaded?.close();
+  }
+}
+
+/** Everything a run's output depends on: the folder name, the source label, and every file's name and text. */
+function runCacheKey(dir: string, source: string, files: readonly SchemaFile[]): string {
+  const sorted = [...files].sort((a, b) => byCodeUnit(a.fileName, b.fileName));
+  return hashOf("run", dir, source, String(sorted.length), ...sorted.flatMap((f) => [f.fileName, f.text]));
+}
+
+/**
+ * Emits and formats the declaration file in parts, reusing cached parts. Few members to make: one request
+ * to the emitter (in the preloaded worker, or here), then prettier. Many: this thread emits batch by batch
+ * while worker threads format the batches already emitted.
+ */
+async function declarationFile(set: NormalizedSet, source: string, options: GenerateOptions, preloaded: Pool | undefined): Promise<{ text: string; reusedMembers: number }> {
+  const { cache } = options;
+  const aliases = aliasLines(set); // first: two schemas with one type name is an error before any work
+  const headerText = header(set, { source });
+  const frameKey = hashOf("frame", headerText);
+  const keys = cache ? memberKeys(set) : undefined;
+
+  const members: (string | undefined)[] = set.schemas.map((schema) => {
+    const key = keys?.members.get(schema.name);
+    const hit = key ? cache!.getMember(key.key) : undefined;
+    if (hit === undefined || typeof hit.text !== "string") return undefined;
+    if (hit.closure !== undefined && hit.closure !== key!.closure()) return undefined;
+    return hit.text;
+  });
+  const formattedAliases: (string | undefined)[] = aliases.map((line) => cache?.getPart(hashOf("alias", line)));
+  let frame = cache?.getPart(frameKey);
+  const missing = set.schemas.filter((_, i) => members[i] === undefined).map((s) => s.name);
+  const reusedMembers = set.schemas.length - missing.length;
+  if (missing.length === 0 && frame !== undefined && formattedAliases.every((a) => a !== undefined)) {
+    return { text: spliceFrame(frame, members as string[], formattedAliases as string[]), reusedMembers };
+  }
+
+  const few = missing.length < PARALLEL_MIN_MEMBERS;
+  const pool = preloaded ?? createPool(few ? 0 : (options.threads ?? 0));
+  const index = new Map(set.schemas.map((s, i) => [s.name, i]));
+  const work: Promise<void>[] = [];
+  // Awaited together below; until then a failure must not count as unhandled.
+  const track = (job: Promise<void>) => {
+    job.catch(() => {});
+    work.push(job);
+  };
+  const formatMembers = (batch: readonly EmittedMember[]) =>
+    track(
+      pool.format(wrapMembers(batch.map((m) => m.text))).then((text) => {
+        splitMembers(text, batch.length).forEach((formatted, j) => {
+          const { name, readsOthers } = batch[j]!;
+          members[index.get(name)!] = formatted;
+          const key = keys?.members.get(name);
+          if (key) cache!.putMember(key.key, readsOthers ? { text: formatted, closure: key.closure() } : { text: formatted });
+        });
+      }),
+    );
+  const formatFrame = (text: string) =>
+    track(
+      pool.format(text).then((formatted) => {
+        frame = formatted;
+        cache?.putPart(frameKey, formatted);
+      }),
+    );
+  try {
+    // Aliases need no emitter: they go first, while the emitter loads.
+    const aliasIndexes = aliases.flatMap((_, i) => (formattedAliases[i] === undefined ? [i] : []));
+    if (aliasIndexes.length > 0) {
+      const lines = aliasIndexes.map((i) => aliases[i]!);
+      track(
+        pool.format(wrapAliases(lines)).then((text) => {
+          splitAliases(text, lines.length).forEach((formatted, j) => {
+            formattedAliases[aliasIndexes[j]!] = formatted;
+            cache?.putPart(hashOf("alias", lines[j]!), formatted);
+          });
+        }),
+      );
+    }
+    if (few) {
+      const reply = await pool.emit({ schemas: emitContext(set, missing, keys), names: missing, header: frame === undefined ? headerText : undefined });
+      if (reply.frame !== undefined) formatFrame(reply.frame);
+      if (reply.members.length > 0) formatMembers(reply.members);
+    } else {
+      const { createEmitter } = await import("./emit.js");
+      const emitter = createEmitter(set.schemas);
+      if (frame === undefined) formatFrame(emitter.frame(headerText));
+      for (const batch of batches(emitter, missing)) {
+        formatMembers(batch);
+        // Let finished chunks come back from the threads while this thread emits the next.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await Promise.all(work);
+  } finally {
+    if (pool !== preloaded) void pool.close(); // as above
+  }
+  return { text: spliceFrame(frame!, members as string[], formattedAliases as string[]), reusedMembers };
+}
+
+/** Emits the named members, a batch of about BATCH_CHARS at a time. */
+function* batches(emitter: MemberEmitter, names: readonly string[]) {
+  let batch: EmittedMember[] = [];
+  let size = 0;
+  for (const name of names) {
+    const member = emitter.member(name);
+    batch.push(member);
+    size += member.text.length;
+    if (size >= BATCH_CHARS) {
+      yield batch;
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * The schemas the emitter needs for `names`: those and every schema they reach through $refs, which is all
+ * openapi-typescript's `ctx.resolve` can read; the whole set when discriminators (gathered from the whole
+ * document) are in play, or when no cache told us.
+ */
+function emitContext(set: NormalizedSet, names: readonly string[], keys: MemberKeys | undefined) {
+  if (keys === undefined || keys.discriminators) return set.schemas;
+  const reach = reachable(set, names);
+  return set.schemas.filter((s) => reach.has(s.name));
+}
+
+function reachable(set: NormalizedSet, from: readonly string[]): Set<string> {
+  const refersTo = new Map(set.schemas.map((s) => [s.name, s.refersTo]));
+  const seen = new Set(from);
+  const queue = [...from];
+  while (queue.length > 0) {
+    for (const next of refersTo.get(queue.pop()!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+interface MemberKeys {
+  members: Map<string, MemberKey>;
+  discriminators: boolean;
+}
+
+interface MemberKey {
+  /** Hash of the schema itself (and, if the set has discriminators, of the whole set). */
+  key: string;
+  /** Hash of every schema this one can reach through $refs, for members whose typing read other schemas. */
+  closure: () => string;
+}
+
+/**
+ * A member's typing depends on its own schema; openapi-typescript reads other schemas only through
+ * `ctx.resolve` (recorded per member as `readsOthers`, then checked against the reachable schemas) and
+ * through discriminators, which it gathers from the whole document (then every key covers the whole set).
+ */
+function memberKeys(set: NormalizedSet): MemberKeys {
+  const own = new Map(set.schemas.map((s) => [s.name, JSON.stringify(s.schema)]));
+  const discriminators = [...own.values()].some((text) => text.includes('"discriminator":'));
+  for (const [name, text] of own) own.set(name, hashOf("schema", name, text));
+  const setWide = discriminators ? hashOf("set", ...own.values()) : "";
+  const closure = (name: string) => hashOf("closure", ...[...reachable(set, [name])].sort(byCodeUnit).map((n) => own.get(n) ?? "(absent)"));
   return {
-    files: new Map([
-      [ENTRY_FILE, formatted],
-      [ESM_ENTRY_FILE, ESM_ENTRY_TEXT],
-      [FORMAT_FILE, FORMAT_FILE_TEXT],
-    ]),
-    schemaCount: normalized.schemas.length,
-    refCount: resolved.refCount,
+    discriminators,
+    members: new Map(set.schemas.map((s) => [s.name, { key: hashOf("member", own.get(s.name)!, setWide), closure: () => closure(s.name) }])),
   };
 }

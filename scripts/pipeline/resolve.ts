@@ -3,7 +3,7 @@
  * knows, `#/components/schemas/<Name>[/more]`. Then json-schema-ref-parser resolves each one inside the
  * combined document, with every external resolver off: nothing is read from disk or the network.
  */
-import { $RefParser, type $Refs } from "@apidevtools/json-schema-ref-parser";
+import type { $Refs } from "@apidevtools/json-schema-ref-parser";
 import { SchemaError, decodePointerToken, place, pointerToken } from "./errors.js";
 import { fromEntries, setOwn, type JsonObject } from "./json.js";
 import type { LoadedSchema, SchemaSet } from "./load.js";
@@ -50,14 +50,19 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
 
   // The combined document: the set as an OpenAPI 3.0 components object.
   const document = { components: { schemas: fromEntries(schemas.map((s) => [s.name, s.schema])) } };
+  const { $RefParser } = await import("@apidevtools/json-schema-ref-parser"); // loaded only when there is work
   const parser = new $RefParser();
   const refs = (await parser.resolve(document as never, {
     resolve: { external: false, file: false, http: false },
     continueOnError: false,
   } as never)) as unknown as $Refs;
+  // Many sites share a target; each distinct pointer is looked up once.
+  const checked = new Set<string>();
   for (const site of sites) {
+    if (checked.has(site.canonical)) continue;
     try {
       if (refs.get(site.canonical) === undefined) throw new Error("resolves to nothing");
+      checked.add(site.canonical);
     } catch (error) {
       throw new SchemaError(site.file, place([...site.path, "$ref"]), `$ref "${site.original}" points at nothing in the schema set (${oneLine(error)})`);
     }

@@ -3,11 +3,11 @@
  * `$ref` keys inside `example`, `default` or `enum` data, and properties *named* "$ref", stay data.
  */
 import { SchemaError, place } from "./errors.js";
-import { fromEntries, isObject, type Json, type JsonObject } from "./json.js";
+import { isObject, setOwn, type Json, type JsonObject } from "./json.js";
 
-const SINGLE = ["additionalProperties", "not", "contains", "if", "then", "else", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems"];
-const LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
-const MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const SINGLE = new Set(["additionalProperties", "not", "contains", "if", "then", "else", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems"]);
+const LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
+const MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
 
 export type Path = readonly (string | number)[];
 
@@ -21,23 +21,24 @@ export function mapSchema(file: string, schema: Json, visit: (node: JsonObject, 
     throw new SchemaError(file, place(path), `not a schema: expected an object, found ${describe(schema)}`);
   }
   checkKeywords(file, schema, path);
-  const rebuilt = fromEntries(
-    Object.entries(schema).map(([key, value]): [string, Json] => {
-      if (key === "items") {
-        return [key, Array.isArray(value) ? value.map((item, i) => mapSchema(file, item, visit, [...path, key, i])) : mapSchema(file, value, visit, [...path, key])];
-      }
-      if (SINGLE.includes(key)) return [key, mapSchema(file, value, visit, [...path, key])];
-      if (LISTS.includes(key)) {
-        if (!Array.isArray(value)) throw new SchemaError(file, place([...path, key]), `expected an array of schemas, found ${describe(value)}`);
-        return [key, value.map((item, i) => mapSchema(file, item, visit, [...path, key, i]))];
-      }
-      if (MAPS.includes(key)) {
-        if (!isObject(value)) throw new SchemaError(file, place([...path, key]), `expected an object of schemas, found ${describe(value)}`);
-        return [key, fromEntries(Object.entries(value).map(([name, sub]) => [name, mapSchema(file, sub, visit, [...path, key, name])]))];
-      }
-      return [key, value];
-    }),
-  );
+  const rebuilt: JsonObject = {};
+  for (const key of Object.keys(schema)) {
+    const value = schema[key]!;
+    let out: Json = value;
+    if (key === "items") {
+      out = Array.isArray(value) ? value.map((item, i) => mapSchema(file, item, visit, [...path, key, i])) : mapSchema(file, value, visit, [...path, key]);
+    } else if (SINGLE.has(key)) out = mapSchema(file, value, visit, [...path, key]);
+    else if (LISTS.has(key)) {
+      if (!Array.isArray(value)) throw new SchemaError(file, place([...path, key]), `expected an array of schemas, found ${describe(value)}`);
+      out = value.map((item, i) => mapSchema(file, item, visit, [...path, key, i]));
+    } else if (MAPS.has(key)) {
+      if (!isObject(value)) throw new SchemaError(file, place([...path, key]), `expected an object of schemas, found ${describe(value)}`);
+      const map: JsonObject = {};
+      for (const name of Object.keys(value)) setOwn(map, name, mapSchema(file, value[name]!, visit, [...path, key, name]));
+      out = map;
+    }
+    setOwn(rebuilt, key, out);
+  }
   return visit(rebuilt, path);
 }
 
