@@ -2,6 +2,8 @@
  * One small schema set per feature of the keyword → type mapping, each asserting the exact declaration
  * text and, where it matters, what the compiler accepts and rejects.
  */
+import { format } from "prettier";
+import { PRETTIER_OPTIONS } from "../scripts/pipeline/format.js";
 import { declarationsFor, inlineFiles, schemaFile } from "./helpers/fixtures.js";
 import { typecheckAgainst } from "./helpers/typecheck.js";
 
@@ -141,6 +143,22 @@ describe("composition", () => {
       'const half: AllOf = { a: "x" };',
       "",
     ].join("\n");
+    expect(typecheckAgainst(d, code)).toEqual([]);
+  });
+});
+
+describe("allOf with a required list of its own", () => {
+  test("keys a $ref'd schema leaves optional become required, and the helper type is declared", async () => {
+    const d = await declarationsFor(
+      set(
+        schemaFile("Base", { type: "object", properties: { id: { type: "string" }, note: { type: "string" } } }),
+        schemaFile("Named", { allOf: [{ $ref: "#/components/schemas/Base" }], required: ["id"] }),
+      ),
+    );
+    expect(member(d, "Named")).toBe('    Named: WithRequired<components["schemas"]["Base"], "id">;');
+    expect(d.endsWith("type WithRequired<T, K extends keyof T> = T & { [P in K]-?: T[P] };\n")).toBe(true);
+    expect(await format(d, PRETTIER_OPTIONS)).toBe(d);
+    const code = 'import type { Named } from "./index";\nconst n: Named = { id: "1" };\n// @ts-expect-error id is required here\nconst m: Named = { note: "x" };\n';
     expect(typecheckAgainst(d, code)).toEqual([]);
   });
 });

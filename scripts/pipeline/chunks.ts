@@ -102,3 +102,14 @@ export function spliceFrame(frame: string, members: readonly string[], aliases: 
     lines.slice(aliasLine + 1).join("\n"),
   ].join("");
 }
+
+/**
+ * openapi-typescript types `allOf: [{ $ref }]` with a parent `required` as `WithRequired<...>` and declares
+ * that helper in a footer, which the emit stage does not keep (it keeps only `components`). The helper is
+ * declared here, after everything, exactly when the text uses it; the line is already in prettier's form.
+ */
+export const WITH_REQUIRED_HELPER = "type WithRequired<T, K extends keyof T> = T & { [P in K]-?: T[P] };";
+
+export function appendHelperTypes(text: string): string {
+  return /\bWithRequired</.test(text) ? `${text}${WITH_REQUIRED_HELPER}\n` : text;
+}

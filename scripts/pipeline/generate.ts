@@ -9,7 +9,7 @@
  * prettier, json-schema-ref-parser) are imported only when a run needs them.
  */
 import { hashOf, type GenerateCache } from "./cache.js";
-import { aliasLines, ChunkError, header, splitAliases, spliceFrame, splitMembers, wrapAliases, wrapMembers } from "./chunks.js";
+import { aliasLines, appendHelperTypes, ChunkError, header, splitAliases, spliceFrame, splitMembers, wrapAliases, wrapMembers } from "./chunks.js";
 import type { EmittedMember, MemberEmitter } from "./emit.js";
 import { byCodeUnit } from "./json.js";
 import { parseSchemaFiles, type SchemaFile } from "./load.js";
@@ -80,7 +80,7 @@ export async function generateFromFiles(
     });
     const result: GenerateResult = {
       files: new Map([
-        [ENTRY_FILE, declarations.text],
+        [ENTRY_FILE, appendHelperTypes(declarations.text)],
         [ESM_ENTRY_FILE, ESM_ENTRY_TEXT],
         [FORMAT_FILE, FORMAT_FILE_TEXT],
       ]),
