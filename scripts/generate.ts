@@ -2,12 +2,12 @@
  * `npm run generate`: schemas/ → generated/. A thin shell around pipeline/generate.ts.
  */
 import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, progress, runCli } from "./cli.js";
 import { fileCache } from "./pipeline/cache.js";
 import { generateFromFiles } from "./pipeline/generate.js";
-import { readSchemaFolder } from "./pipeline/load.js";
+import { readSchemaFolder, type SchemaFile } from "./pipeline/load.js";
 import { compareOutput, writeOutput } from "./pipeline/write.js";
 
 const HELP = `Usage: npm run generate -- [options]
@@ -90,9 +90,26 @@ async function main(): Promise<number> {
     process.stdout.write(`generate --check: ${outDir}/ is stale (${differences.length} of the files differ); run npm run generate\n`);
     return 1;
   }
+  const changed = compareOutput(outDir, result.files).length > 0;
   writeOutput(outDir, result.files);
+  if (changed) process.stdout.write(`${await driftLine(schemasDir, files)}\n`);
   process.stdout.write(`generate: ${result.schemaCount} schemas → ${result.files.size} file${result.files.size === 1 ? "" : "s"} written to ${outDir}/ in ${((performance.now() - started) / 1000).toFixed(2)}s\n`);
   return 0;
+}
+
+/**
+ * The one-line drift summary (npm run diff) between the schemas committed at HEAD and the ones just generated
+ * from, printed when generate changes the output. Loaded only then: it needs the compiler.
+ */
+async function driftLine(schemasDir: string, files: readonly SchemaFile[]): Promise<string> {
+  if (isAbsolute(schemasDir) || schemasDir.startsWith("..")) return "drift: not reported (the schema folder is outside this repository; see npm run diff)";
+  try {
+    const [{ readSide }, { diffSchemaSources }, { driftSummaryLine }] = await Promise.all([import("./diff/inputs.js"), import("./diff/report.js"), import("./diff/render.js")]);
+    const report = await diffSchemaSources(readSide("HEAD", { schemasPath: schemasDir }), { dir: schemasDir, files });
+    return `${driftSummaryLine(report)} (HEAD:${schemasDir} → ${schemasDir}/; npm run diff for the report)`;
+  } catch (error) {
+    return `drift: not reported (${(error instanceof Error ? error.message : String(error)).split("\n")[0]})`;
+  }
 }
 
 /** The folder as given, with forward slashes and no trailing slash: stable text for messages and the header. */
