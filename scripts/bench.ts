@@ -7,16 +7,24 @@
  * Not a test: it asserts nothing and takes minutes. Results go to stdout (a table) and to a JSON file.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { setUpConsumers, type Consumer } from "./bench/consumer.js";
 import { canMeasureMemory, measure, type Sample } from "./bench/measure.js";
 import { formatReport, type BenchResults, type CaseResult } from "./bench/report.js";
 import { buildCommands, ROOT } from "./build.js";
-import { UsageError, progress, runCli } from "./cli.js";
+import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -40,33 +48,34 @@ const CHANGED_FILE = "klaviyo-postcatalogitemcreatejobresponse-schema.json";
 const ONE_TYPE = "PostCatalogItemCreateJobResponse";
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        runs: { type: "string", default: "5" },
-        schemas: { type: "string", default: process.env["KLAVIYO_UPSTREAM_SET"] ?? join(ROOT, "..", "shared", "upstream", "klaviyo-json-schema-2026-04-15") },
-        json: { type: "string", default: join(ROOT, "bench", "results.json") },
-        only: { type: "string" },
-        command: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
+  const values = parseCommandLine(
+    {
+      runs: { type: "string", default: "5" },
+      schemas: {
+        type: "string",
+        default:
+          process.env["KLAVIYO_UPSTREAM_SET"] ??
+          join(ROOT, "..", "shared", "upstream", "klaviyo-json-schema-2026-04-15"),
       },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
-  }
-  if (values.help) {
-    process.stdout.write(HELP + "\n");
-    return 0;
-  }
+      json: { type: "string", default: join(ROOT, "bench", "results.json") },
+      only: { type: "string" },
+      command: { type: "string" },
+    },
+    HELP,
+  );
+  if (values === undefined) return 0;
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs wants a whole number, 1 or more, not "${values.runs}"`);
-  if (values.only !== undefined && values.only !== "generation" && values.only !== "consumer") throw new UsageError(`--only is generation or consumer, not "${values.only}"`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new UsageError(`--runs wants a whole number, 1 or more, not "${values.runs}"`);
+  if (values.only !== undefined && values.only !== "generation" && values.only !== "consumer")
+    throw new UsageError(`--only is generation or consumer, not "${values.only}"`);
   const schemas = resolve(values.schemas);
-  if (!existsSync(schemas)) throw new UsageError(`no schema set at ${schemas} (set KLAVIYO_UPSTREAM_SET or pass --schemas)`);
-  const generate = values.command !== undefined ? commandLine(values.command) : npmScript("generate");
+  if (!existsSync(schemas))
+    throw new UsageError(
+      `no schema set at ${schemas} (set KLAVIYO_UPSTREAM_SET or pass --schemas)`,
+    );
+  const generate =
+    values.command !== undefined ? commandLine(values.command) : npmScript("generate");
 
   progress("bench: building the command lines and the peers");
   await buildCommands();
@@ -91,12 +100,22 @@ async function main(): Promise<number> {
       runs,
       schemas: relative(ROOT, schemas) || ".",
       schemaCount: readdirSync(schemas).filter((f) => f.endsWith(".json")).length,
-      generateCommand: generate.map((a) => (a === process.execPath ? "node" : relative(ROOT, a).startsWith("..") ? a : relative(ROOT, a) || a)).join(" "),
+      generateCommand: generate
+        .map((a) =>
+          a === process.execPath
+            ? "node"
+            : relative(ROOT, a).startsWith("..")
+              ? a
+              : relative(ROOT, a) || a,
+        )
+        .join(" "),
       memoryMeasured: canMeasureMemory,
       cases: [],
     };
-    if (values.only !== "consumer") results.cases.push(...benchGeneration(generate, peers, schemas, work, scratch, runs));
-    if (values.only !== "generation") results.cases.push(...benchConsumers(generate, schemas, work, scratch, runs));
+    if (values.only !== "consumer")
+      results.cases.push(...benchGeneration(generate, peers, schemas, work, scratch, runs));
+    if (values.only !== "generation")
+      results.cases.push(...benchConsumers(generate, schemas, work, scratch, runs));
     results.machine.loadAverageAfter = round2(loadavg()[0]!);
 
     const report = formatReport(results);
@@ -120,7 +139,14 @@ interface Case {
   expectStatus?: number;
 }
 
-function benchGeneration(generate: string[], peers: Peers, schemas: string, work: string, scratch: string, runs: number): CaseResult[] {
+function benchGeneration(
+  generate: string[],
+  peers: Peers,
+  schemas: string,
+  work: string,
+  scratch: string,
+  runs: number,
+): CaseResult[] {
   const cold = join(work, "generated-cold");
   const cache = join(work, "cache");
   const copy = join(work, "schemas-copy");
@@ -129,7 +155,11 @@ function benchGeneration(generate: string[], peers: Peers, schemas: string, work
   if (!existsSync(changed)) throw new Error(`bench: the set has no ${CHANGED_FILE} to change`);
   const original = JSON.parse(readFileSync(changed, "utf8")) as Record<string, unknown>;
   const cases: Case[] = [
-    { id: "generate-cold", label: "generate, cold (--no-cache)", argv: [...generate, "--schemas", schemas, "--out", cold, "--no-cache", "--quiet"] },
+    {
+      id: "generate-cold",
+      label: "generate, cold (--no-cache)",
+      argv: [...generate, "--schemas", schemas, "--out", cold, "--no-cache", "--quiet"],
+    },
     {
       id: "generate-first-run",
       label: "generate, cold, first run after a build",
@@ -137,55 +167,158 @@ function benchGeneration(generate: string[], peers: Peers, schemas: string, work
       // Without the V8 code cache that the bundle keeps beside itself (see scripts/code-cache.ts).
       prepare: () => rmSync(codeCacheDir(), { recursive: true, force: true }),
     },
-    { id: "json-schema-to-typescript", label: "json-schema-to-typescript (peer)", argv: [process.execPath, peers.jstt, schemas, join(work, "jstt.d.ts")] },
-    { id: "openapi-typescript", label: "openapi-typescript + prettier (peer)", argv: [process.execPath, peers.openapiTs, schemas, join(work, "openapi-typescript.d.ts")] },
-    { id: "generate-check-noop", label: "generate --check, nothing changed (warm)", argv: [...generate, "--schemas", schemas, "--out", cold, "--check", "--quiet", "--cache-dir", cache] },
+    {
+      id: "json-schema-to-typescript",
+      label: "json-schema-to-typescript (peer)",
+      argv: [process.execPath, peers.jstt, schemas, join(work, "jstt.d.ts")],
+    },
+    {
+      id: "openapi-typescript",
+      label: "openapi-typescript + prettier (peer)",
+      argv: [process.execPath, peers.openapiTs, schemas, join(work, "openapi-typescript.d.ts")],
+    },
+    {
+      id: "generate-check-noop",
+      label: "generate --check, nothing changed (warm)",
+      argv: [
+        ...generate,
+        "--schemas",
+        schemas,
+        "--out",
+        cold,
+        "--check",
+        "--quiet",
+        "--cache-dir",
+        cache,
+      ],
+    },
     {
       id: "generate-one-changed",
       label: "generate, one schema changed (warm)",
-      argv: [...generate, "--schemas", copy, "--out", join(work, "generated-one"), "--quiet", "--cache-dir", cache],
+      argv: [
+        ...generate,
+        "--schemas",
+        copy,
+        "--out",
+        join(work, "generated-one"),
+        "--quiet",
+        "--cache-dir",
+        cache,
+      ],
       // A new description each round: a real change that no earlier run has cached.
-      prepare: (round) => writeFileSync(changed, JSON.stringify({ ...original, description: `Changed by the bench, round ${round}, ${Date.now()}.` }, null, 2) + "\n"),
+      prepare: (round) =>
+        writeFileSync(
+          changed,
+          JSON.stringify(
+            { ...original, description: `Changed by the bench, round ${round}, ${Date.now()}.` },
+            null,
+            2,
+          ) + "\n",
+        ),
     },
   ];
   progress("bench: warming up (one run of each generation case, untimed)");
-  runOnce([...generate, "--schemas", schemas, "--out", cold, "--quiet", "--cache-dir", cache], scratch);
-  runOnce([...generate, "--schemas", copy, "--out", join(work, "generated-one"), "--quiet", "--cache-dir", cache], scratch);
+  runOnce(
+    [...generate, "--schemas", schemas, "--out", cold, "--quiet", "--cache-dir", cache],
+    scratch,
+  );
+  runOnce(
+    [
+      ...generate,
+      "--schemas",
+      copy,
+      "--out",
+      join(work, "generated-one"),
+      "--quiet",
+      "--cache-dir",
+      cache,
+    ],
+    scratch,
+  );
   const samples = interleave(cases, runs, scratch, "generation");
 
   // The warm one-changed output must be what a cold run on the same files gives.
-  runOnce([...generate, "--schemas", copy, "--out", join(work, "generated-one-cold"), "--quiet", "--no-cache"], scratch);
-  const same = readdirSync(join(work, "generated-one")).every((f) => readFileSync(join(work, "generated-one", f), "utf8") === readFileSync(join(work, "generated-one-cold", f), "utf8"));
-  if (!same) throw new Error("bench: the warm one-changed output differs from a cold run on the same schemas: the cache is wrong");
-  return cases.map((c) => ({ id: c.id, label: c.label, group: "generation", samples: samples.get(c.id)! }));
+  runOnce(
+    [
+      ...generate,
+      "--schemas",
+      copy,
+      "--out",
+      join(work, "generated-one-cold"),
+      "--quiet",
+      "--no-cache",
+    ],
+    scratch,
+  );
+  const same = readdirSync(join(work, "generated-one")).every(
+    (f) =>
+      readFileSync(join(work, "generated-one", f), "utf8") ===
+      readFileSync(join(work, "generated-one-cold", f), "utf8"),
+  );
+  if (!same)
+    throw new Error(
+      "bench: the warm one-changed output differs from a cold run on the same schemas: the cache is wrong",
+    );
+  return cases.map((c) => ({
+    id: c.id,
+    label: c.label,
+    group: "generation",
+    samples: samples.get(c.id)!,
+  }));
 }
 
-function benchConsumers(generate: string[], schemas: string, work: string, scratch: string, runs: number): CaseResult[] {
+function benchConsumers(
+  generate: string[],
+  schemas: string,
+  work: string,
+  scratch: string,
+  runs: number,
+): CaseResult[] {
   const generated = join(work, "generated-consumer");
-  runOnce([...generate, "--schemas", schemas, "--out", generated, "--quiet", "--no-cache"], scratch);
+  runOnce(
+    [...generate, "--schemas", schemas, "--out", generated, "--quiet", "--no-cache"],
+    scratch,
+  );
   const entry = readFileSync(join(generated, "index.d.ts"), "utf8");
   const typeNames = [...entry.matchAll(/^export type (\w+) =/gm)].map((m) => m[1]!);
-  if (!typeNames.includes(ONE_TYPE)) throw new Error(`bench: the generated package has no ${ONE_TYPE}`);
+  if (!typeNames.includes(ONE_TYPE))
+    throw new Error(`bench: the generated package has no ${ONE_TYPE}`);
   const consumers = setUpConsumers(join(work, "consumers"), ROOT, generated, typeNames, ONE_TYPE);
   const tsc = join(ROOT, "node_modules", "typescript", "lib", "tsc.js");
-  const cases: Case[] = consumers.map((c: Consumer) => ({ id: consumerId(c), label: `tsc --noEmit, ${c.label}`, argv: [process.execPath, tsc, "-p", c.dir] }));
+  const cases: Case[] = consumers.map((c: Consumer) => ({
+    id: consumerId(c),
+    label: `tsc --noEmit, ${c.label}`,
+    argv: [process.execPath, tsc, "-p", c.dir],
+  }));
   for (const c of cases) runOnce(c.argv, scratch); // each must compile cleanly
   const samples = interleave(cases, runs, scratch, "consumer");
-  return cases.map((c) => ({ id: c.id, label: c.label, group: "consumer", samples: samples.get(c.id)! }));
+  return cases.map((c) => ({
+    id: c.id,
+    label: c.label,
+    group: "consumer",
+    samples: samples.get(c.id)!,
+  }));
 }
 
 function consumerId(c: Pick<Consumer, "imports" | "skipLibCheck">): string {
   return `tsc-imports-${c.imports}-skiplibcheck-${c.skipLibCheck ? "on" : "off"}`;
 }
 
-function interleave(cases: Case[], runs: number, scratch: string, group: string): Map<string, Sample[]> {
+function interleave(
+  cases: Case[],
+  runs: number,
+  scratch: string,
+  group: string,
+): Map<string, Sample[]> {
   const samples = new Map<string, Sample[]>(cases.map((c) => [c.id, []]));
   for (let round = 0; round < runs; round++) {
     progress(`bench: ${group}, round ${round + 1} of ${runs}`);
     for (let i = 0; i < cases.length; i++) {
       const c = cases[(i + round) % cases.length]!;
       c.prepare?.(round);
-      samples.get(c.id)!.push(measure(c.argv, { cwd: ROOT, scratch, expectStatus: c.expectStatus }));
+      samples
+        .get(c.id)!
+        .push(measure(c.argv, { cwd: ROOT, scratch, expectStatus: c.expectStatus }));
     }
   }
   return samples;
@@ -197,7 +330,9 @@ function runOnce(argv: string[], scratch: string): void {
 
 /** The V8 code cache of the current build (scripts/build.ts, scripts/code-cache.ts). */
 function codeCacheDir(): string {
-  const manifest = JSON.parse(readFileSync(join(ROOT, ".cache", "build", "current.json"), "utf8")) as { dir: string };
+  const manifest = JSON.parse(
+    readFileSync(join(ROOT, ".cache", "build", "current.json"), "utf8"),
+  ) as { dir: string };
   return join(ROOT, ".cache", "build", manifest.dir, "v8");
 }
 
@@ -211,7 +346,10 @@ async function buildPeers(): Promise<Peers> {
   const outdir = join(ROOT, ".cache", "bench");
   await build({
     absWorkingDir: ROOT,
-    entryPoints: ["scripts/bench/json-schema-to-typescript.ts", "scripts/bench/openapi-typescript.ts"],
+    entryPoints: [
+      "scripts/bench/json-schema-to-typescript.ts",
+      "scripts/bench/openapi-typescript.ts",
+    ],
     bundle: true,
     packages: "external",
     platform: "node",
@@ -221,19 +359,26 @@ async function buildPeers(): Promise<Peers> {
     outExtension: { ".js": ".mjs" },
     logLevel: "warning",
   });
-  return { jstt: join(outdir, "json-schema-to-typescript.mjs"), openapiTs: join(outdir, "openapi-typescript.mjs") };
+  return {
+    jstt: join(outdir, "json-schema-to-typescript.mjs"),
+    openapiTs: join(outdir, "openapi-typescript.mjs"),
+  };
 }
 
 /** What `npm run <name>` starts, without npm: the script's words, with node and tsx resolved. */
 function npmScript(name: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+  };
   const script = manifest.scripts?.[name];
-  if (script === undefined) throw new UsageError(`package.json has no "${name}" script (pass --command)`);
+  if (script === undefined)
+    throw new UsageError(`package.json has no "${name}" script (pass --command)`);
   return commandLine(script);
 }
 
 function commandLine(text: string): string[] {
-  if (/[|&;<>()$`"'\\*?]/.test(text)) throw new UsageError(`cannot run "${text}" without a shell; pass a plain --command`);
+  if (/[|&;<>()$`"'\\*?]/.test(text))
+    throw new UsageError(`cannot run "${text}" without a shell; pass a plain --command`);
   const words = text.trim().split(/\s+/);
   const [program, ...rest] = words;
   if (program === "node") return [process.execPath, ...rest];

@@ -15,7 +15,16 @@
  * - The build's hash is baked in as the pipeline version that the generate cache keys on (cache.ts).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -58,7 +67,9 @@ export async function buildCommands(): Promise<BuildManifest> {
     chunkNames: "[name]-[hash]",
     outExtension: { ".js": ".mjs" },
     // Bundled CommonJS code calls require(); so does the typescript shim, under a name esbuild leaves alone.
-    banner: { js: 'import { createRequire as __kstCreateRequire } from "node:module";\nconst __kstRequire = __kstCreateRequire(import.meta.url);\nconst require = __kstRequire;' },
+    banner: {
+      js: 'import { createRequire as __kstCreateRequire } from "node:module";\nconst __kstRequire = __kstCreateRequire(import.meta.url);\nconst require = __kstRequire;',
+    },
     define: { __KST_BUILD_VERSION__: JSON.stringify(VERSION_PLACEHOLDER) },
     plugins: [nodeModulesShims()],
     metafile: true,
@@ -79,7 +90,11 @@ export async function buildCommands(): Promise<BuildManifest> {
   const version = hash.digest("hex");
   const dir = version.slice(0, 16);
   const sources: Record<string, string> = {};
-  for (const file of [...inputs.filter((i) => !i.includes(":") && !i.startsWith("node_modules/")), "package-lock.json", relative(ROOT, fileURLToPath(import.meta.url))]) {
+  for (const file of [
+    ...inputs.filter((i) => !i.includes(":") && !i.startsWith("node_modules/")),
+    "package-lock.json",
+    relative(ROOT, fileURLToPath(import.meta.url)),
+  ]) {
     sources[file] = sha256File(join(ROOT, file));
   }
   const manifest: BuildManifest = { version, dir, commands: COMMANDS, sources };
@@ -119,7 +134,10 @@ function nodeModulesShims(): Plugin {
   return {
     name: "kst-node-modules-shims",
     setup(esbuild) {
-      esbuild.onResolve({ filter: /^(typescript|openapi-typescript|prettier)$/ }, (args) => ({ path: args.path, namespace: "kst" }));
+      esbuild.onResolve({ filter: /^(typescript|openapi-typescript|prettier)$/ }, (args) => ({
+        path: args.path,
+        namespace: "kst",
+      }));
       esbuild.onLoad({ filter: /^typescript$/, namespace: "kst" }, () => ({
         resolveDir: ROOT,
         loader: "js",
@@ -138,14 +156,14 @@ function nodeModulesShims(): Plugin {
           'import { fileURLToPath } from "node:url";',
           'const dir = dirname(__kstRequire.resolve("prettier/package.json"));',
           `const cache = ${cacheDir};`,
-          'const load = (file) => requireWithCodeCache(join(dir, file), cache);',
+          "const load = (file) => requireWithCodeCache(join(dir, file), cache);",
           'const PLUGINS = { babel: ["plugins/babel.js"], "babel-ts": ["plugins/babel.js"], typescript: ["plugins/typescript.js"] };',
           "const loaded = new Map();",
           "let standalone;",
           "export function format(text, options) {",
           '  standalone ??= load("standalone.js");',
           "  const files = PLUGINS[options.parser];",
-          '  if (files === undefined) throw new Error(`prettier shim: no plugins listed for the parser ${options.parser}`);',
+          "  if (files === undefined) throw new Error(`prettier shim: no plugins listed for the parser ${options.parser}`);",
           '  const plugins = [...files, "plugins/estree.js"].map((file) => loaded.get(file) ?? loaded.set(file, load(file)).get(file));',
           "  return standalone.format(text, { ...options, plugins });",
           "}",
@@ -191,7 +209,12 @@ function pruneBuilds(keep: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quiet: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
   if (values.help) {
     process.stdout.write(HELP + "\n");
     return;
@@ -199,13 +222,17 @@ async function main(): Promise<void> {
   const started = performance.now();
   const manifest = await buildCommands();
   if (!values.quiet) {
-    process.stdout.write(`build: ${manifest.commands.join(", ")} → .cache/build/${manifest.dir}/ in ${((performance.now() - started) / 1000).toFixed(2)}s\n`);
+    process.stdout.write(
+      `build: ${manifest.commands.join(", ")} → .cache/build/${manifest.dir}/ in ${((performance.now() - started) / 1000).toFixed(2)}s\n`,
+    );
   }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((error: unknown) => {
-    process.stderr.write(`build: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `build: error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 1;
   });
 }

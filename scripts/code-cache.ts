@@ -18,7 +18,10 @@ export function requireWithCodeCache(file: string, cacheDir: string): unknown {
   const bytes = readFileSync(file);
   const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
   const stat = statSync(file);
-  const stamp = createHash("sha256").update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 16);
+  const stamp = createHash("sha256")
+    .update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}`)
+    .digest("hex")
+    .slice(0, 16);
   const cacheFile = join(cacheDir, `${basename(file)}-${stamp}.v8`);
   let cachedData: Buffer | undefined;
   try {
@@ -27,9 +30,19 @@ export function requireWithCodeCache(file: string, cacheDir: string): unknown {
     cachedData = undefined;
   }
   // The same wrapper as Node's CommonJS loader, so the file sees the usual module variables.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  const script = new Script(
+    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+    { filename: file, cachedData },
+  );
   const module = { exports: {} as unknown };
-  (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    module.exports,
+    module.exports,
+    createRequire(file),
+    module,
+    file,
+    dirname(file),
+  );
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once("exit", () => {
       const temporary = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;

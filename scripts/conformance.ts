@@ -2,8 +2,7 @@
  * `npm run conformance`: proves the generated types accept exactly what the schemas accept.
  * A thin shell around conformance/run.ts.
  */
-import { parseArgs } from "node:util";
-import { UsageError, progress, runCli } from "./cli.js";
+import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { formatReport } from "./conformance/report.js";
 import { runConformance } from "./conformance/run.js";
 
@@ -25,26 +24,16 @@ Exit codes: 0 all valid instances accepted and all invalid ones rejected, 1 any 
 checked, or declarations that do not compile), 2 bad usage.`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        schemas: { type: "string" },
-        types: { type: "string" },
-        json: { type: "boolean", default: false },
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
-  }
-  if (values.help) {
-    process.stdout.write(HELP + "\n");
-    return 0;
-  }
+  const values = parseCommandLine(
+    {
+      schemas: { type: "string" },
+      types: { type: "string" },
+      json: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+    },
+    HELP,
+  );
+  if (values === undefined) return 0;
   const schemasDir = tidy(values.schemas ?? "schemas");
   // The committed generated/ belongs to the committed schemas/; any other schema folder gets fresh types.
   const typesDir =

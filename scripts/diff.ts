@@ -1,8 +1,7 @@
 /**
  * `npm run diff`: the semantic drift report between two schema sets. A thin shell around diff/report.ts.
  */
-import { parseArgs } from "node:util";
-import { UsageError, progress, runCli } from "./cli.js";
+import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { readSide } from "./diff/inputs.js";
 import { driftSummaryLine, renderJson, renderMarkdown } from "./diff/render.js";
 import { diffSchemaSources } from "./diff/report.js";
@@ -35,38 +34,37 @@ Output: Markdown (for a pull request body or a changelog) or JSON on stdout; pro
 one-line summary on stderr. Exit codes: 0 report written, 1 bad input, 2 bad usage.`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        from: { type: "string" },
-        to: { type: "string" },
-        "schemas-path": { type: "string", default: "schemas" },
-        json: { type: "boolean", default: false },
-        "max-bytes": { type: "string" },
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
-  }
-  if (values.help) {
-    process.stdout.write(HELP + "\n");
-    return 0;
-  }
+  const values = parseCommandLine(
+    {
+      from: { type: "string" },
+      to: { type: "string" },
+      "schemas-path": { type: "string", default: "schemas" },
+      json: { type: "boolean", default: false },
+      "max-bytes": { type: "string" },
+      quiet: { type: "boolean", default: false },
+    },
+    HELP,
+  );
+  if (values === undefined) return 0;
   const maxBytes = values["max-bytes"] === undefined ? undefined : Number(values["max-bytes"]);
-  if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= 1000)) throw new UsageError(`--max-bytes: expected a whole number of at least 1000, got "${values["max-bytes"]}"`);
+  if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= 1000))
+    throw new UsageError(
+      `--max-bytes: expected a whole number of at least 1000, got "${values["max-bytes"]}"`,
+    );
   const started = performance.now();
   const say = values.quiet ? () => {} : progress;
   const schemasPath = values["schemas-path"];
   const before = readSide(values.from ?? "HEAD", { schemasPath });
   const after = readSide(values.to ?? schemasPath, { schemasPath });
-  say(`diff: ${before.label} (${before.files.length} files) → ${after.label} (${after.files.length} files)`);
+  say(
+    `diff: ${before.label} (${before.files.length} files) → ${after.label} (${after.files.length} files)`,
+  );
   const report = await diffSchemaSources(before, after, say);
-  process.stdout.write(values.json ? renderJson(report) : renderMarkdown(report, { from: before.label, to: after.label, maxBytes }));
+  process.stdout.write(
+    values.json
+      ? renderJson(report)
+      : renderMarkdown(report, { from: before.label, to: after.label, maxBytes }),
+  );
   say(`${driftSummaryLine(report)} (${((performance.now() - started) / 1000).toFixed(2)}s)`);
   return 0;
 }

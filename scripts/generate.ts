@@ -3,8 +3,7 @@
  */
 import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { UsageError, progress, runCli } from "./cli.js";
+import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { fileCache } from "./pipeline/cache.js";
 import { generateFromFiles } from "./pipeline/generate.js";
 import { readSchemaFolder, type SchemaFile } from "./pipeline/load.js";
@@ -28,32 +27,26 @@ Options:
 Exit codes: 0 done (or current, with --check), 1 bad input (or stale, with --check), 2 bad usage.`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        schemas: { type: "string", default: "schemas" },
-        out: { type: "string", default: "generated" },
-        check: { type: "boolean", default: false },
-        "no-cache": { type: "boolean", default: false },
-        "cache-dir": { type: "string", default: ".cache/generate" },
-        threads: { type: "string" },
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
-  }
-  if (values.help) {
-    process.stdout.write(HELP + "\n");
-    return 0;
-  }
+  const values = parseCommandLine(
+    {
+      schemas: { type: "string", default: "schemas" },
+      out: { type: "string", default: "generated" },
+      check: { type: "boolean", default: false },
+      "no-cache": { type: "boolean", default: false },
+      "cache-dir": { type: "string", default: ".cache/generate" },
+      threads: { type: "string" },
+      quiet: { type: "boolean", default: false },
+    },
+    HELP,
+  );
+  if (values === undefined) return 0;
   // This thread emits while the others format: one worker per remaining CPU, at least one.
-  const threads = values.threads === undefined ? Math.max(1, availableParallelism() - 1) : Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads wants a whole number, 0 or more, not "${values.threads}" (see --help)`);
+  const threads =
+    values.threads === undefined ? Math.max(1, availableParallelism() - 1) : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 0)
+    throw new UsageError(
+      `--threads wants a whole number, 0 or more, not "${values.threads}" (see --help)`,
+    );
   const started = performance.now();
   const say = values.quiet ? () => {} : progress;
   const schemasDir = tidy(values.schemas);
@@ -62,18 +55,31 @@ async function main(): Promise<number> {
   const files = readSchemaFolder(schemasDir);
   say(`generate: read ${files.length} schema files from ${schemasDir}/`);
   // One pack of cached results per schema folder, so that runs on different folders keep theirs.
-  const cache = values["no-cache"] ? undefined : fileCache(values["cache-dir"], resolve(schemasDir));
-  const result = await generateFromFiles(schemasDir, files, schemasDir, { cache, threads, warn: progress });
-  if (result.reused?.run) say(`generate: nothing changed since the cached run (${values["cache-dir"]}/)`);
+  const cache = values["no-cache"]
+    ? undefined
+    : fileCache(values["cache-dir"], resolve(schemasDir));
+  const result = await generateFromFiles(schemasDir, files, schemasDir, {
+    cache,
+    threads,
+    warn: progress,
+  });
+  if (result.reused?.run)
+    say(`generate: nothing changed since the cached run (${values["cache-dir"]}/)`);
   else {
-    const reused = result.reused?.members ? ` (${result.reused.members} reused from the cache)` : "";
-    say(`generate: resolved ${result.refCount} $refs, emitted and formatted ${result.schemaCount} schemas${reused}`);
+    const reused = result.reused?.members
+      ? ` (${result.reused.members} reused from the cache)`
+      : "";
+    say(
+      `generate: resolved ${result.refCount} $refs, emitted and formatted ${result.schemaCount} schemas${reused}`,
+    );
   }
   if (cache) {
     try {
       cache.save();
     } catch (error) {
-      progress(`generate: could not save the cache in ${values["cache-dir"]}/ (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the output is not affected`);
+      progress(
+        `generate: could not save the cache in ${values["cache-dir"]}/ (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the output is not affected`,
+      );
     }
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -81,19 +87,27 @@ async function main(): Promise<number> {
   if (values.check) {
     const differences = compareOutput(outDir, result.files);
     if (differences.length === 0) {
-      process.stdout.write(`generate --check: ${outDir}/ is current (${result.schemaCount} schemas, ${result.files.size} files, ${seconds}s)\n`);
+      process.stdout.write(
+        `generate --check: ${outDir}/ is current (${result.schemaCount} schemas, ${result.files.size} files, ${seconds}s)\n`,
+      );
       return 0;
     }
     for (const d of differences) {
-      process.stdout.write(`  ${outDir}/${d.file}: ${d.problem === "differs" ? `differs from line ${d.line}` : d.problem}\n`);
+      process.stdout.write(
+        `  ${outDir}/${d.file}: ${d.problem === "differs" ? `differs from line ${d.line}` : d.problem}\n`,
+      );
     }
-    process.stdout.write(`generate --check: ${outDir}/ is stale (${differences.length} of the files differ); run npm run generate\n`);
+    process.stdout.write(
+      `generate --check: ${outDir}/ is stale (${differences.length} of the files differ); run npm run generate\n`,
+    );
     return 1;
   }
   const changed = compareOutput(outDir, result.files).length > 0;
   writeOutput(outDir, result.files);
   if (changed) process.stdout.write(`${await driftLine(schemasDir, files)}\n`);
-  process.stdout.write(`generate: ${result.schemaCount} schemas → ${result.files.size} file${result.files.size === 1 ? "" : "s"} written to ${outDir}/ in ${((performance.now() - started) / 1000).toFixed(2)}s\n`);
+  process.stdout.write(
+    `generate: ${result.schemaCount} schemas → ${result.files.size} file${result.files.size === 1 ? "" : "s"} written to ${outDir}/ in ${((performance.now() - started) / 1000).toFixed(2)}s\n`,
+  );
   return 0;
 }
 
@@ -102,10 +116,18 @@ async function main(): Promise<number> {
  * from, printed when generate changes the output. Loaded only then: it needs the compiler.
  */
 async function driftLine(schemasDir: string, files: readonly SchemaFile[]): Promise<string> {
-  if (isAbsolute(schemasDir) || schemasDir.startsWith("..")) return "drift: not reported (the schema folder is outside this repository; see npm run diff)";
+  if (isAbsolute(schemasDir) || schemasDir.startsWith(".."))
+    return "drift: not reported (the schema folder is outside this repository; see npm run diff)";
   try {
-    const [{ readSide }, { diffSchemaSources }, { driftSummaryLine }] = await Promise.all([import("./diff/inputs.js"), import("./diff/report.js"), import("./diff/render.js")]);
-    const report = await diffSchemaSources(readSide("HEAD", { schemasPath: schemasDir }), { dir: schemasDir, files });
+    const [{ readSide }, { diffSchemaSources }, { driftSummaryLine }] = await Promise.all([
+      import("./diff/inputs.js"),
+      import("./diff/report.js"),
+      import("./diff/render.js"),
+    ]);
+    const report = await diffSchemaSources(readSide("HEAD", { schemasPath: schemasDir }), {
+      dir: schemasDir,
+      files,
+    });
     return `${driftSummaryLine(report)} (HEAD:${schemasDir} → ${schemasDir}/; npm run diff for the report)`;
   } catch (error) {
     return `drift: not reported (${(error instanceof Error ? error.message : String(error)).split("\n")[0]})`;

@@ -2,8 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { UsageError, progress, runCli } from "./cli.js";
+import { parseCommandLine, progress, runCli } from "./cli.js";
 import { EXPECTED_FILES, lintTarball, packInto } from "./package/pack.js";
 
 const HELP = `Usage: npm run lint:package
@@ -13,20 +12,7 @@ ${EXPECTED_FILES.join(", ")}, then runs @arethetypeswrong/cli and publint (--str
 Exit 0 when all are clean, 1 otherwise.`;
 
 async function main(): Promise<number> {
-  let help = false;
-  try {
-    help =
-      parseArgs({
-        options: { help: { type: "boolean", short: "h", default: false } },
-        strict: true,
-      }).values.help ?? false;
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
-  }
-  if (help) {
-    process.stdout.write(HELP + "\n");
-    return 0;
-  }
+  if (parseCommandLine({}, HELP) === undefined) return 0;
   const dir = mkdtempSync(join(tmpdir(), "kst-pack-"));
   try {
     const packed = packInto(dir);

@@ -26,7 +26,9 @@ function currentBuild() {
   for (const [file, hash] of Object.entries(manifest.sources ?? {})) {
     let actual = "(absent)";
     try {
-      actual = createHash("sha256").update(readFileSync(join(root, file))).digest("hex");
+      actual = createHash("sha256")
+        .update(readFileSync(join(root, file)))
+        .digest("hex");
     } catch {
       // a source that is gone: stale unless it was absent at build time too
     }
@@ -35,20 +37,34 @@ function currentBuild() {
   return manifest;
 }
 
-if (command === undefined || !/^[a-z][a-z-]*$/.test(command) || !existsSync(join(root, "scripts", `${command}.ts`))) {
-  process.stderr.write(`run: ${command === undefined ? "no command" : `no command "${command}"`}; usage: node scripts/run.mjs <command> [options], for scripts/<command>.ts\n`);
+if (
+  command === undefined ||
+  !/^[a-z][a-z-]*$/.test(command) ||
+  !existsSync(join(root, "scripts", `${command}.ts`))
+) {
+  process.stderr.write(
+    `run: ${command === undefined ? "no command" : `no command "${command}"`}; usage: node scripts/run.mjs <command> [options], for scripts/<command>.ts\n`,
+  );
   process.exit(2);
 }
 let build = currentBuild();
 if (build === undefined) {
-  const built = spawnSync(process.execPath, ["--import", "tsx", join(root, "scripts", "build.ts"), "--quiet"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  const built = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(root, "scripts", "build.ts"), "--quiet"],
+    { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
+  );
   if (built.status !== 0) {
-    process.stderr.write(`${command}: internal error: could not build .cache/build/ (node --import tsx scripts/build.ts exited ${built.status ?? built.signal})\n`);
+    process.stderr.write(
+      `${command}: internal error: could not build .cache/build/ (node --import tsx scripts/build.ts exited ${built.status ?? built.signal})\n`,
+    );
     process.exit(70);
   }
   build = currentBuild();
   if (build === undefined) {
-    process.stderr.write(`run: scripts/${command}.ts is not one of the bundled commands (COMMANDS in scripts/build.ts)\n`);
+    process.stderr.write(
+      `run: scripts/${command}.ts is not one of the bundled commands (COMMANDS in scripts/build.ts)\n`,
+    );
     process.exit(2);
   }
 }

@@ -1,8 +1,7 @@
 /**
  * `npm run sync`: upstream → schemas/ and schemas.lock.json. A thin shell around sync/sync.ts.
  */
-import { parseArgs } from "node:util";
-import { UsageError, progress, runCli } from "./cli.js";
+import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { chooseSource, pinConfigText, readConfig, type Roots } from "./sync/config.js";
 import { DEFAULT_LIMITS } from "./sync/http.js";
 import { DEFAULT_LOCK_PATH } from "./sync/lock.js";
@@ -37,36 +36,26 @@ Environment: GITHUB_TOKEN, when set, is sent to https://api.github.com (only) fo
 Exit codes: 0 done (or verified), 1 failure (or a mismatch, with --verify), 2 bad usage.`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        config: { type: "string" },
-        from: { type: "string" },
-        ref: { type: "string" },
-        pin: { type: "boolean", default: false },
-        roots: { type: "string" },
-        all: { type: "boolean", default: false },
-        out: { type: "string", default: "schemas" },
-        lock: { type: "string", default: DEFAULT_LOCK_PATH },
-        frozen: { type: "boolean", default: false },
-        note: { type: "string" },
-        verify: { type: "boolean", default: false },
-        timeout: { type: "string" },
-        "max-bytes": { type: "string" },
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
-  }
-  if (values.help) {
-    process.stdout.write(HELP + "\n");
-    return 0;
-  }
+  const values = parseCommandLine(
+    {
+      config: { type: "string" },
+      from: { type: "string" },
+      ref: { type: "string" },
+      pin: { type: "boolean", default: false },
+      roots: { type: "string" },
+      all: { type: "boolean", default: false },
+      out: { type: "string", default: "schemas" },
+      lock: { type: "string", default: DEFAULT_LOCK_PATH },
+      frozen: { type: "boolean", default: false },
+      note: { type: "string" },
+      verify: { type: "boolean", default: false },
+      timeout: { type: "string" },
+      "max-bytes": { type: "string" },
+      quiet: { type: "boolean", default: false },
+    },
+    HELP,
+  );
+  if (values === undefined) return 0;
   const say = values.quiet ? () => {} : progress;
   const outDir = tidy(values.out);
   const lockPath = values.lock;
@@ -75,22 +64,36 @@ async function main(): Promise<number> {
     const { lock, differences } = verifySchemas(outDir, lockPath);
     const count = Object.keys(lock.files).length;
     if (differences.length === 0) {
-      process.stdout.write(`sync --verify: ${outDir}/ matches ${lockPath} (${count} files, ${lock.source.kind} ${lock.source.revision})\n`);
+      process.stdout.write(
+        `sync --verify: ${outDir}/ matches ${lockPath} (${count} files, ${lock.source.kind} ${lock.source.revision})\n`,
+      );
       return 0;
     }
     for (const d of differences) {
-      const detail = d.problem === "mismatch" ? `sha256 ${d.actual}, lock has ${d.expected}` : d.problem === "missing" ? "in the lock, not on disk" : "on disk, not in the lock";
+      const detail =
+        d.problem === "mismatch"
+          ? `sha256 ${d.actual}, lock has ${d.expected}`
+          : d.problem === "missing"
+            ? "in the lock, not on disk"
+            : "on disk, not in the lock";
       process.stdout.write(`  ${outDir}/${d.file}: ${d.problem} (${detail})\n`);
     }
-    process.stdout.write(`sync --verify: ${outDir}/ does not match ${lockPath}: ${differences.length} of the files differ\n`);
+    process.stdout.write(
+      `sync --verify: ${outDir}/ does not match ${lockPath}: ${differences.length} of the files differ\n`,
+    );
     return 1;
   }
 
-  if (values.all && values.roots !== undefined) throw new UsageError("--all and --roots exclude each other");
+  if (values.all && values.roots !== undefined)
+    throw new UsageError("--all and --roots exclude each other");
   const loaded = readConfig(values.config);
   const source = chooseSource(loaded.config.source, values.from, values.ref);
   if (values.pin && source.kind !== "github") throw new UsageError("--pin needs a github source");
-  const roots: Roots = values.all ? "*" : values.roots !== undefined ? parseRoots(values.roots) : loaded.config.roots;
+  const roots: Roots = values.all
+    ? "*"
+    : values.roots !== undefined
+      ? parseRoots(values.roots)
+      : loaded.config.roots;
   const limits = {
     timeoutMs: positive("--timeout", values.timeout, DEFAULT_LIMITS.timeoutMs),
     maxBytes: positive("--max-bytes", values["max-bytes"], DEFAULT_LIMITS.maxBytes),
@@ -106,7 +109,9 @@ async function main(): Promise<number> {
     limits,
     frozen: values.frozen,
     ...(values.note !== undefined ? { note: values.note } : {}),
-    ...(values.pin && source.kind === "github" ? { pinConfig: { path: loaded.path, bytes: pinConfigText(loaded, source.ref) } } : {}),
+    ...(values.pin && source.kind === "github"
+      ? { pinConfig: { path: loaded.path, bytes: pinConfigText(loaded, source.ref) } }
+      : {}),
     ...(token ? { githubToken: token } : {}),
     say,
   });
@@ -117,21 +122,27 @@ async function main(): Promise<number> {
   if (!folder && !lock && !config) {
     process.stdout.write(`sync: ${outDir}/ and ${lockPath} are current: ${what} (${seconds}s)\n`);
   } else {
-    const written = [folder ? `${outDir}/` : "", lock ? lockPath : "", config ? loaded.path : ""].filter((s) => s !== "").join(", ");
+    const written = [folder ? `${outDir}/` : "", lock ? lockPath : "", config ? loaded.path : ""]
+      .filter((s) => s !== "")
+      .join(", ");
     process.stdout.write(`sync: ${what} → wrote ${written} in ${seconds}s\n`);
   }
   return 0;
 }
 
 function parseRoots(text: string): string[] {
-  const roots = text.split(",").map((r) => r.trim()).filter((r) => r !== "");
+  const roots = text
+    .split(",")
+    .map((r) => r.trim())
+    .filter((r) => r !== "");
   if (roots.length === 0) throw new UsageError("--roots needs at least one schema name");
   return roots;
 }
 
 function positive(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  if (!/^[1-9][0-9]*$/.test(text)) throw new UsageError(`${flag} ${text}: expected a positive whole number`);
+  if (!/^[1-9][0-9]*$/.test(text))
+    throw new UsageError(`${flag} ${text}: expected a positive whole number`);
   return Number(text);
 }
 

@@ -7,9 +7,18 @@ import { join } from "node:path";
 import { SchemaError } from "../scripts/pipeline/errors.js";
 import { generateFromFiles } from "../scripts/pipeline/generate.js";
 import { readSchemaFolder } from "../scripts/pipeline/load.js";
-import { copyFolder, runScript, snapshotFolder, tempDir, writeSchemaFolder } from "./helpers/cli.js";
+import {
+  copyFolder,
+  runScript,
+  snapshotFolder,
+  tempDir,
+  writeSchemaFolder,
+} from "./helpers/cli.js";
 
-const ok = (name: string, body: Record<string, unknown> = { type: "string" }) => ({ title: name, ...body });
+const ok = (name: string, body: Record<string, unknown> = { type: "string" }) => ({
+  title: name,
+  ...body,
+});
 
 /** Each case: the folder's files, and the exact one-line message (after "generate: error: "). */
 const CASES: Record<string, { files: Record<string, unknown>; message: string }> = {
@@ -18,11 +27,21 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
     message: `DIR/b.json:4:1: malformed JSON: expected a property name in double quotes, found "}"`,
   },
   "a $ref to a name not in the set": {
-    files: { "a.json": ok("A", { type: "object", properties: { b: { $ref: "#/components/schemas/Missing" } } }) },
+    files: {
+      "a.json": ok("A", {
+        type: "object",
+        properties: { b: { $ref: "#/components/schemas/Missing" } },
+      }),
+    },
     message: `DIR/a.json: /properties/b/$ref: $ref "#/components/schemas/Missing" points at "Missing", which no file in the schema set declares`,
   },
   "a $ref to an http URL": {
-    files: { "a.json": ok("A", { type: "object", properties: { b: { $ref: "https://example.com/b.json" } } }) },
+    files: {
+      "a.json": ok("A", {
+        type: "object",
+        properties: { b: { $ref: "https://example.com/b.json" } },
+      }),
+    },
     message: `DIR/a.json: /properties/b/$ref: $ref "https://example.com/b.json" is a remote URL: generate never touches the network; vendor the schema with sync`,
   },
   "a $ref to an absolute path": {
@@ -34,7 +53,13 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
     message: `DIR/a.json: /oneOf/0/$ref: $ref "../outside/b.json" leaves the schema folder: only references inside the schema set are followed`,
   },
   "a $ref to a pointer that does not exist": {
-    files: { "a.json": ok("A", { type: "object", properties: { b: { $ref: "#/components/schemas/B/properties/nope" } } }), "b.json": ok("B") },
+    files: {
+      "a.json": ok("A", {
+        type: "object",
+        properties: { b: { $ref: "#/components/schemas/B/properties/nope" } },
+      }),
+      "b.json": ok("B"),
+    },
     message: `DIR/a.json: /properties/b/$ref: $ref "#/components/schemas/B/properties/nope" points at nothing in the schema set`,
   },
   "two files with the same schema name": {
@@ -79,7 +104,10 @@ describe.each(Object.entries(CASES))("%s", (_name, { files, message }) => {
 describe("an output folder that generate did not write", () => {
   test.each([
     ["the schema folder itself", (root: string) => join(root, "schemas")],
-    ["a folder of other files", (root: string) => writeSchemaFolder(join(root, "other"), { "notes.txt": "keep me" })],
+    [
+      "a folder of other files",
+      (root: string) => writeSchemaFolder(join(root, "other"), { "notes.txt": "keep me" }),
+    ],
   ])("%s is refused, and left as it was", (_name, makeOut) => {
     const root = tempDir();
     writeSchemaFolder(join(root, "schemas"), { "a.json": ok("A") });
@@ -87,23 +115,30 @@ describe("an output folder that generate did not write", () => {
     const before = snapshotFolder(root);
     const run = runScript("generate.ts", ["--schemas", join(root, "schemas"), "--out", out]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`generate: error: ${out}: refusing to replace this folder: it holds files generate did not write (no generated index.d.ts); choose an empty or new --out folder`);
+    expect(run.stderr).toContain(
+      `generate: error: ${out}: refusing to replace this folder: it holds files generate did not write (no generated index.d.ts); choose an empty or new --out folder`,
+    );
     expect(snapshotFolder(root)).toEqual(before);
   });
 });
 
 describe("the CLI on bad input", () => {
   // One subprocess per case is slow; three representative cases cover the CLI's own handling.
-  test.each(["malformed JSON", "a $ref to an http URL", "two files with the same schema name"])("%s: one line, exit 1, output untouched", (name) => {
-    const root = tempDir();
-    const schemas = writeSchemaFolder(join(root, "schemas"), CASES[name]!.files);
-    const out = copyFolder("generated", join(root, "generated"));
-    const before = snapshotFolder(out);
-    const run = runScript("generate.ts", ["--schemas", schemas, "--out", out]);
-    expect(run.status).toBe(1);
-    const errorLines = run.stderr.split("\n").filter((line) => line.includes("error"));
-    expect(errorLines).toEqual([`generate: error: ${CASES[name]!.message.replaceAll("DIR", schemas)}`]);
-    expect(snapshotFolder(out)).toEqual(before);
-    expect(readdirSync(root).sort()).toEqual(["generated", "schemas"]); // no staging folder left behind
-  });
+  test.each(["malformed JSON", "a $ref to an http URL", "two files with the same schema name"])(
+    "%s: one line, exit 1, output untouched",
+    (name) => {
+      const root = tempDir();
+      const schemas = writeSchemaFolder(join(root, "schemas"), CASES[name]!.files);
+      const out = copyFolder("generated", join(root, "generated"));
+      const before = snapshotFolder(out);
+      const run = runScript("generate.ts", ["--schemas", schemas, "--out", out]);
+      expect(run.status).toBe(1);
+      const errorLines = run.stderr.split("\n").filter((line) => line.includes("error"));
+      expect(errorLines).toEqual([
+        `generate: error: ${CASES[name]!.message.replaceAll("DIR", schemas)}`,
+      ]);
+      expect(snapshotFolder(out)).toEqual(before);
+      expect(readdirSync(root).sort()).toEqual(["generated", "schemas"]); // no staging folder left behind
+    },
+  );
 });

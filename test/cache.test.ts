@@ -11,11 +11,16 @@ import { runScript, tempDir, writeSchemaFolder } from "./helpers/cli.js";
 import { inlineFiles, schemaFile } from "./helpers/fixtures.js";
 
 const set = (...files: [string, unknown][]) => inlineFiles(Object.fromEntries(files));
-const cold = async (files: SchemaFile[]) => (await generateFromFiles("fixture", files)).files.get(ENTRY_FILE);
-const warm = (files: SchemaFile[], cache: GenerateCache) => generateFromFiles("fixture", files, "fixture", { cache });
+const cold = async (files: SchemaFile[]) =>
+  (await generateFromFiles("fixture", files)).files.get(ENTRY_FILE);
+const warm = (files: SchemaFile[], cache: GenerateCache) =>
+  generateFromFiles("fixture", files, "fixture", { cache });
 
 const BASE = [
-  schemaFile("Plain", { type: "object", properties: { id: { type: "string" }, name: { type: "string" } } }),
+  schemaFile("Plain", {
+    type: "object",
+    properties: { id: { type: "string" }, name: { type: "string" } },
+  }),
   schemaFile("Required", { allOf: [{ $ref: "#/components/schemas/Plain" }], required: ["id"] }),
   schemaFile("Other", { type: "string", enum: ["a", "b"] }),
 ] as const;
@@ -35,7 +40,11 @@ describe("a warm run gives the bytes of a cold run", () => {
   test("one schema changed: only its member is made again", async () => {
     const cache = memoryCache();
     await warm(set(...BASE), cache);
-    const changed = set(BASE[0], BASE[1], schemaFile("Other", { type: "string", enum: ["a", "b", "c"] }));
+    const changed = set(
+      BASE[0],
+      BASE[1],
+      schemaFile("Other", { type: "string", enum: ["a", "b", "c"] }),
+    );
     const result = await warm(changed, cache);
     expect(result.reused).toEqual({ run: false, members: 2 });
     expect(result.files.get(ENTRY_FILE)).toBe(await cold(changed));
@@ -45,9 +54,15 @@ describe("a warm run gives the bytes of a cold run", () => {
   test("a schema whose typing reads another is made again when that one changes, though its own text did not", async () => {
     const cache = memoryCache();
     const before = await warm(set(...BASE), cache);
-    expect(before.files.get(ENTRY_FILE)).toContain('Required: WithRequired<components["schemas"]["Plain"], "id">;');
+    expect(before.files.get(ENTRY_FILE)).toContain(
+      'Required: WithRequired<components["schemas"]["Plain"], "id">;',
+    );
     // Plain loses `id`: openapi-typescript no longer wraps Required's reference in WithRequired.
-    const changed = set(schemaFile("Plain", { type: "object", properties: { name: { type: "string" } } }), BASE[1], BASE[2]);
+    const changed = set(
+      schemaFile("Plain", { type: "object", properties: { name: { type: "string" } } }),
+      BASE[1],
+      BASE[2],
+    );
     const after = await warm(changed, cache);
     expect(after.files.get(ENTRY_FILE)).toBe(await cold(changed));
     expect(after.files.get(ENTRY_FILE)).toContain('Required: components["schemas"]["Plain"];');
@@ -57,9 +72,20 @@ describe("a warm run gives the bytes of a cold run", () => {
   test("with discriminators, a change anywhere makes every member again", async () => {
     const pets = (mapping: Record<string, string>) =>
       set(
-        schemaFile("Pet", { oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }], discriminator: { propertyName: "kind", mapping } }),
-        schemaFile("Cat", { type: "object", properties: { kind: { type: "string" } }, required: ["kind"] }),
-        schemaFile("Dog", { type: "object", properties: { kind: { type: "string" } }, required: ["kind"] }),
+        schemaFile("Pet", {
+          oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }],
+          discriminator: { propertyName: "kind", mapping },
+        }),
+        schemaFile("Cat", {
+          type: "object",
+          properties: { kind: { type: "string" } },
+          required: ["kind"],
+        }),
+        schemaFile("Dog", {
+          type: "object",
+          properties: { kind: { type: "string" } },
+          required: ["kind"],
+        }),
       );
     const cache = memoryCache();
     const first = pets({ cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog" });
@@ -75,7 +101,12 @@ describe("a warm run gives the bytes of a cold run", () => {
   test("a schema renamed, added and removed", async () => {
     const cache = memoryCache();
     await warm(set(...BASE), cache);
-    const changed = set(BASE[0], BASE[1], schemaFile("Renamed", { type: "string", enum: ["a", "b"] }), schemaFile("Added", { type: "number" }));
+    const changed = set(
+      BASE[0],
+      BASE[1],
+      schemaFile("Renamed", { type: "string", enum: ["a", "b"] }),
+      schemaFile("Added", { type: "number" }),
+    );
     const result = await warm(changed, cache);
     expect(result.files.get(ENTRY_FILE)).toBe(await cold(changed));
     expect(result.reused).toEqual({ run: false, members: 2 });
@@ -114,7 +145,8 @@ describe("the cache folder", () => {
     const first = fileCache(dir, "scope", "v1");
     await warm(files, first);
     first.save();
-    for (const file of readdirSync(dir)) writeFileSync(join(dir, file), readFileSync(join(dir, file), "utf8").slice(0, 100));
+    for (const file of readdirSync(dir))
+      writeFileSync(join(dir, file), readFileSync(join(dir, file), "utf8").slice(0, 100));
     const damaged = fileCache(dir, "scope", "v1");
     const result = await warm(files, damaged);
     expect(result.reused).toEqual({ run: false, members: 0 });
@@ -127,23 +159,57 @@ describe("the cache folder", () => {
 describe("the CLI and its cache", () => {
   test("--check reuses the cached run; --no-cache neither reads nor writes it; both give the same answer", () => {
     const root = tempDir();
-    const schemas = writeSchemaFolder(join(root, "schemas"), Object.fromEntries(BASE.map(([name, body]) => [name, body])));
+    const schemas = writeSchemaFolder(
+      join(root, "schemas"),
+      Object.fromEntries(BASE.map(([name, body]) => [name, body])),
+    );
     const out = join(root, "generated");
     const cacheDir = join(root, "cache");
-    expect(runScript("generate.ts", ["--schemas", schemas, "--out", out, "--cache-dir", cacheDir]).status).toBe(0);
+    expect(
+      runScript("generate.ts", ["--schemas", schemas, "--out", out, "--cache-dir", cacheDir])
+        .status,
+    ).toBe(0);
     expect(existsSync(cacheDir)).toBe(true);
-    const check = runScript("generate.ts", ["--schemas", schemas, "--out", out, "--cache-dir", cacheDir, "--check"]);
+    const check = runScript("generate.ts", [
+      "--schemas",
+      schemas,
+      "--out",
+      out,
+      "--cache-dir",
+      cacheDir,
+      "--check",
+    ]);
     expect(check.status).toBe(0);
     expect(check.stderr).toContain("nothing changed since the cached run");
 
     const noCache = join(root, "no-cache");
     mkdirSync(noCache);
-    const cold = runScript("generate.ts", ["--schemas", schemas, "--out", out, "--cache-dir", noCache, "--check", "--no-cache"]);
+    const cold = runScript("generate.ts", [
+      "--schemas",
+      schemas,
+      "--out",
+      out,
+      "--cache-dir",
+      noCache,
+      "--check",
+      "--no-cache",
+    ]);
     expect(cold.status).toBe(0);
     expect(readdirSync(noCache)).toEqual([]);
 
-    writeFileSync(join(schemas, "klaviyo-other-schema.json"), JSON.stringify(BASE[2][1]).replace('"b"]', '"b","c"]'));
-    const stale = runScript("generate.ts", ["--schemas", schemas, "--out", out, "--cache-dir", cacheDir, "--check"]);
+    writeFileSync(
+      join(schemas, "klaviyo-other-schema.json"),
+      JSON.stringify(BASE[2][1]).replace('"b"]', '"b","c"]'),
+    );
+    const stale = runScript("generate.ts", [
+      "--schemas",
+      schemas,
+      "--out",
+      out,
+      "--cache-dir",
+      cacheDir,
+      "--check",
+    ]);
     expect(stale.status).toBe(1);
     expect(stale.stdout).toContain("index.d.ts: differs from line");
   });

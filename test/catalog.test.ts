@@ -31,14 +31,22 @@ describeWithUpstream("the whole upstream set", UPSTREAM_SET, hasUpstreamSet, () 
 
   test("compiles with tsc --strict, skipLibCheck off", () => {
     const consumer = join(out, "..", "consumer.ts");
-    writeFileSync(consumer, `import type { components, PostCatalogItemCreateJobResponse } from "./generated/index.js";\nexport type All = components["schemas"];\nexport type Seed = PostCatalogItemCreateJobResponse;\n`);
-    const diagnostics = typecheck({ [join(out, ENTRY_FILE)]: declarations, [consumer]: readFileSync(consumer, "utf8") }, { ...STRICT_OPTIONS, skipLibCheck: false });
+    writeFileSync(
+      consumer,
+      `import type { components, PostCatalogItemCreateJobResponse } from "./generated/index.js";\nexport type All = components["schemas"];\nexport type Seed = PostCatalogItemCreateJobResponse;\n`,
+    );
+    const diagnostics = typecheck(
+      { [join(out, ENTRY_FILE)]: declarations, [consumer]: readFileSync(consumer, "utf8") },
+      { ...STRICT_OPTIONS, skipLibCheck: false },
+    );
     expect(diagnostics).toEqual([]);
   });
 
   test("spot check: nullable beside $ref survives at scale", () => {
     // 209 upstream $refs carry nullable: true; spot-check that every such property line admits null.
-    expect(declarations.match(/: components\["schemas"\]\["[^"]+"\] \| null;/g)!.length).toBeGreaterThanOrEqual(150);
+    expect(
+      declarations.match(/: components\["schemas"\]\["[^"]+"\] \| null;/g)!.length,
+    ).toBeGreaterThanOrEqual(150);
   });
 
   test("deterministic: reversed file order gives the same bytes", async () => {

@@ -8,7 +8,17 @@ import { readFileSync } from "node:fs";
 import openapiTS, { astToString } from "openapi-typescript";
 import { format } from "prettier";
 import ts from "typescript";
-import { aliasLines, ChunkError, header, spliceFrame, splitAliases, splitMembers, wrapAliases, wrapMembers } from "../scripts/pipeline/chunks.js";
+import {
+  aliasLines,
+  appendHelperTypes,
+  ChunkError,
+  header,
+  spliceFrame,
+  splitAliases,
+  splitMembers,
+  wrapAliases,
+  wrapMembers,
+} from "../scripts/pipeline/chunks.js";
 import { OPENAPI_TS_OPTIONS, createEmitter, emitDeclarations } from "../scripts/pipeline/emit.js";
 import { formatDeclarations } from "../scripts/pipeline/format.js";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
@@ -18,46 +28,112 @@ import { normalizeSchemaSet } from "../scripts/pipeline/normalize.js";
 import { splitOpenApiDocument } from "../scripts/pipeline/openapi-split.js";
 import { resolveSchemaSet } from "../scripts/pipeline/resolve.js";
 import { inlineFiles, schemaFile } from "./helpers/fixtures.js";
-import { UPSTREAM_OPENAPI, UPSTREAM_SET, describeWithUpstream, hasUpstreamOpenApi, hasUpstreamSet } from "./helpers/upstream.js";
+import {
+  UPSTREAM_OPENAPI,
+  UPSTREAM_SET,
+  describeWithUpstream,
+  hasUpstreamOpenApi,
+  hasUpstreamSet,
+} from "./helpers/upstream.js";
 
 /** The pipeline before it worked in parts: openapiTS() and one prettier run with the typescript parser. */
 async function reference(dir: string, files: readonly SchemaFile[]): Promise<string> {
   const set = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles(dir, files)));
-  const document = { openapi: "3.0.3", info: { title: "klaviyo-schema-types", version: "0" }, paths: {}, components: { schemas: fromEntries(set.schemas.map((s) => [s.name, s.schema])) } };
+  const document = {
+    openapi: "3.0.3",
+    info: { title: "klaviyo-schema-types", version: "0" },
+    paths: {},
+    components: { schemas: fromEntries(set.schemas.map((s) => [s.name, s.schema])) },
+  };
   const nodes = await openapiTS(document as never, OPENAPI_TS_OPTIONS);
-  const body = astToString(nodes.filter((node) => ts.isInterfaceDeclaration(node) && node.name.text === "components"));
-  const text = `${header(set, { source: dir })}\n${body}\n${aliasLines(set).join("\n")}\n`;
-  return format(text, { parser: "typescript", printWidth: 100, tabWidth: 2, useTabs: false, semi: true, singleQuote: false, trailingComma: "all", endOfLine: "lf" });
+  const body = astToString(
+    nodes.filter((node) => ts.isInterfaceDeclaration(node) && node.name.text === "components"),
+  );
+  // openapi-typescript's own footer helper (WithRequired), which the pipeline declares after the aliases.
+  const helpers = nodes.filter(
+    (node) => ts.isTypeAliasDeclaration(node) && node.name.text === "WithRequired",
+  );
+  const footer = helpers.length > 0 ? astToString(helpers) : "";
+  const text = `${header(set, { source: dir })}\n${body}\n${aliasLines(set).join("\n")}\n${footer}`;
+  return format(text, {
+    parser: "typescript",
+    printWidth: 100,
+    tabWidth: 2,
+    useTabs: false,
+    semi: true,
+    singleQuote: false,
+    trailingComma: "all",
+    endOfLine: "lf",
+  });
 }
 
 const long = "A".repeat(70);
 const TRICKY = inlineFiles(
   Object.fromEntries([
-    schemaFile("Plain", { type: "object", properties: { id: { type: "string" } }, required: ["id"] }),
+    schemaFile("Plain", {
+      type: "object",
+      properties: { id: { type: "string" } },
+      required: ["id"],
+    }),
     // Raw text, so that "__proto__" is a property rather than a prototype.
     [
       "klaviyo-described-schema.json",
       JSON.stringify({
         $id: "#/components/schemas/Described",
         title: "Described",
-        description: "First paragraph.\n\nSecond paragraph, after a blank line, with a */ inside and a very long sentence that goes well past one hundred characters.",
+        description:
+          "First paragraph.\n\nSecond paragraph, after a blank line, with a */ inside and a very long sentence that goes well past one hundred characters.",
         type: "object",
-        properties: { "quoted-key": { type: "string", example: "x" }, PROTO: { type: "integer" }, constructor: { type: "string" }, $dollar: { type: "boolean" } },
+        properties: {
+          "quoted-key": { type: "string", example: "x" },
+          PROTO: { type: "integer" },
+          constructor: { type: "string" },
+          $dollar: { type: "boolean" },
+        },
       }).replace('"PROTO"', '"__proto__"'),
     ],
     schemaFile("Status", { type: "string", enum: ["queued", "running", "done"], nullable: true }),
     schemaFile("Holder", {
       type: "object",
-      properties: { link: { $ref: "#/components/schemas/Plain", nullable: true }, all: { allOf: [{ $ref: "#/components/schemas/Plain" }], description: "Intersection." } },
+      properties: {
+        link: { $ref: "#/components/schemas/Plain", nullable: true },
+        all: { allOf: [{ $ref: "#/components/schemas/Plain" }], description: "Intersection." },
+      },
     }),
     schemaFile("Required", { allOf: [{ $ref: "#/components/schemas/Plain" }], required: ["id"] }),
-    schemaFile("Union", { oneOf: [{ $ref: "#/components/schemas/Plain" }, { type: "string" }, { type: "array", items: { $ref: "#/components/schemas/Status" } }] }),
-    schemaFile("Step", { type: "object", properties: { next: { type: "array", items: { $ref: "#/components/schemas/Step" } } } }),
+    schemaFile("Union", {
+      oneOf: [
+        { $ref: "#/components/schemas/Plain" },
+        { type: "string" },
+        { type: "array", items: { $ref: "#/components/schemas/Status" } },
+      ],
+    }),
+    schemaFile("Step", {
+      type: "object",
+      properties: { next: { type: "array", items: { $ref: "#/components/schemas/Step" } } },
+    }),
     schemaFile(`${long}Name`, { type: "object", properties: { value: { type: "string" } } }),
-    schemaFile("Pet", { oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }], discriminator: { propertyName: "kind" } }),
-    schemaFile("Cat", { type: "object", properties: { kind: { type: "string" }, meow: { type: "boolean" } }, required: ["kind"] }),
-    schemaFile("Dog", { type: "object", properties: { kind: { type: "string" } }, required: ["kind"] }),
-    schemaFile("Bag", { type: "object", additionalProperties: { type: "number" }, readOnly: true, deprecated: true, default: {} }),
+    schemaFile("Pet", {
+      oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }],
+      discriminator: { propertyName: "kind" },
+    }),
+    schemaFile("Cat", {
+      type: "object",
+      properties: { kind: { type: "string" }, meow: { type: "boolean" } },
+      required: ["kind"],
+    }),
+    schemaFile("Dog", {
+      type: "object",
+      properties: { kind: { type: "string" } },
+      required: ["kind"],
+    }),
+    schemaFile("Bag", {
+      type: "object",
+      additionalProperties: { type: "number" },
+      readOnly: true,
+      deprecated: true,
+      default: {},
+    }),
   ]),
 );
 
@@ -67,7 +143,9 @@ describe("formatting in parts gives the reference bytes", () => {
     expect((await generateFromFiles("fixture", TRICKY)).files.get(ENTRY_FILE)).toBe(expected);
     expect(expected).toContain("__proto__?: number;");
     // The long name's alias is wrapped by prettier onto a second line, and splitAliases keeps it whole.
-    expect(expected).toContain(`export type ${long}Name =\n  components["schemas"]["${long}Name"];\n`);
+    expect(expected).toContain(
+      `export type ${long}Name =\n  components["schemas"]["${long}Name"];\n`,
+    );
   });
 
   test("the embedded default", async () => {
@@ -79,7 +157,12 @@ describe("formatting in parts gives the reference bytes", () => {
 
   test("emitDeclarations (the whole file, unformatted) formats to the same bytes", async () => {
     const set = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles("fixture", TRICKY)));
-    expect(await formatDeclarations(await emitDeclarations(set, { source: "fixture" }))).toBe(await reference("fixture", TRICKY));
+    // generate appends the helper types after either path (chunked or whole-file).
+    expect(
+      appendHelperTypes(
+        await formatDeclarations(await emitDeclarations(set, { source: "fixture" })),
+      ),
+    ).toBe(await reference("fixture", TRICKY));
   });
 });
 
@@ -91,12 +174,23 @@ describeWithUpstream("formatting in parts, catalog scale", UPSTREAM_SET, hasUpst
   });
 });
 
-describeWithUpstream("formatting in parts, the later OpenAPI document", UPSTREAM_OPENAPI, hasUpstreamOpenApi, () => {
-  test("all of its component schemas", async () => {
-    const files = splitOpenApiDocument(UPSTREAM_OPENAPI, JSON.parse(readFileSync(UPSTREAM_OPENAPI, "utf8")), "openapi");
-    expect((await generateFromFiles("openapi", files)).files.get(ENTRY_FILE)).toBe(await reference("openapi", files));
-  });
-});
+describeWithUpstream(
+  "formatting in parts, the later OpenAPI document",
+  UPSTREAM_OPENAPI,
+  hasUpstreamOpenApi,
+  () => {
+    test("all of its component schemas", async () => {
+      const files = splitOpenApiDocument(
+        UPSTREAM_OPENAPI,
+        JSON.parse(readFileSync(UPSTREAM_OPENAPI, "utf8")),
+        "openapi",
+      );
+      expect((await generateFromFiles("openapi", files)).files.get(ENTRY_FILE)).toBe(
+        await reference("openapi", files),
+      );
+    });
+  },
+);
 
 describe("the parts", () => {
   test("each emitted member is one member, with no blank line in it", async () => {

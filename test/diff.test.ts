@@ -16,14 +16,23 @@ import { driftSummaryLine, renderJson, renderMarkdown, truncate } from "../scrip
 import { diffSchemaSources, type DriftReport, type SchemaDrift } from "../scripts/diff/report.js";
 import { SchemaError } from "../scripts/pipeline/errors.js";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
-import { describeWithUpstream, hasUpstreamOpenApi, hasUpstreamSet, UPSTREAM_OPENAPI, UPSTREAM_SET } from "./helpers/upstream.js";
+import {
+  describeWithUpstream,
+  hasUpstreamOpenApi,
+  hasUpstreamSet,
+  UPSTREAM_OPENAPI,
+  UPSTREAM_SET,
+} from "./helpers/upstream.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "diff");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
 async function diffFixture(name: string): Promise<DriftReport> {
-  return diffSchemaSources(readSide(join(FIXTURES, name, "old")), readSide(join(FIXTURES, name, "new")));
+  return diffSchemaSources(
+    readSide(join(FIXTURES, name, "old")),
+    readSide(join(FIXTURES, name, "new")),
+  );
 }
 
 const NEITHER = { readers: false, writers: false };
@@ -35,17 +44,89 @@ describe("one change per fixture pair: kind, compiler verdict, details", () => {
   // The verdicts follow the definitions: readers break when new is not assignable to old, writers when
   // old is not assignable to new.
   const cases: [string, Omit<SchemaDrift, "name" | "affects">, string][] = [
-    ["property-removed", { change: "changed", breaks: READERS, details: [{ kind: "property-removed", path: "$.name", required: true }] }, "major"],
+    [
+      "property-removed",
+      {
+        change: "changed",
+        breaks: READERS,
+        details: [{ kind: "property-removed", path: "$.name", required: true }],
+      },
+      "major",
+    ],
     // Optional keys may be absent on both sides, so dropping one is assignable both ways (the detail still says so).
-    ["optional-property-removed", { change: "changed", breaks: NEITHER, details: [{ kind: "property-removed", path: "$.note", required: false }] }, "minor"],
-    ["optional-to-required", { change: "changed", breaks: WRITERS, details: [{ kind: "required-added", path: "$.note" }] }, "major"],
-    ["required-to-optional", { change: "changed", breaks: READERS, details: [{ kind: "required-removed", path: "$.name" }] }, "major"],
-    ["nullable-added", { change: "changed", breaks: READERS, details: [{ kind: "nullable-added", path: "$.note" }] }, "major"],
-    ["nullable-removed", { change: "changed", breaks: WRITERS, details: [{ kind: "nullable-removed", path: "$.note" }] }, "major"],
-    ["nullable-ref-added", { change: "changed", breaks: READERS, details: [{ kind: "nullable-added", path: "$.links" }] }, "major"],
-    ["enum-value-added", { change: "changed", breaks: READERS, details: [{ kind: "enum-value-added", path: "$.status", value: "archived" }] }, "major"],
-    ["enum-value-removed", { change: "changed", breaks: WRITERS, details: [{ kind: "enum-value-removed", path: "$.status", value: "live" }] }, "major"],
-    ["type-changed", { change: "changed", breaks: BOTH, details: [{ kind: "type-changed", path: "$.count", from: "integer", to: "string" }] }, "major"],
+    [
+      "optional-property-removed",
+      {
+        change: "changed",
+        breaks: NEITHER,
+        details: [{ kind: "property-removed", path: "$.note", required: false }],
+      },
+      "minor",
+    ],
+    [
+      "optional-to-required",
+      { change: "changed", breaks: WRITERS, details: [{ kind: "required-added", path: "$.note" }] },
+      "major",
+    ],
+    [
+      "required-to-optional",
+      {
+        change: "changed",
+        breaks: READERS,
+        details: [{ kind: "required-removed", path: "$.name" }],
+      },
+      "major",
+    ],
+    [
+      "nullable-added",
+      { change: "changed", breaks: READERS, details: [{ kind: "nullable-added", path: "$.note" }] },
+      "major",
+    ],
+    [
+      "nullable-removed",
+      {
+        change: "changed",
+        breaks: WRITERS,
+        details: [{ kind: "nullable-removed", path: "$.note" }],
+      },
+      "major",
+    ],
+    [
+      "nullable-ref-added",
+      {
+        change: "changed",
+        breaks: READERS,
+        details: [{ kind: "nullable-added", path: "$.links" }],
+      },
+      "major",
+    ],
+    [
+      "enum-value-added",
+      {
+        change: "changed",
+        breaks: READERS,
+        details: [{ kind: "enum-value-added", path: "$.status", value: "archived" }],
+      },
+      "major",
+    ],
+    [
+      "enum-value-removed",
+      {
+        change: "changed",
+        breaks: WRITERS,
+        details: [{ kind: "enum-value-removed", path: "$.status", value: "live" }],
+      },
+      "major",
+    ],
+    [
+      "type-changed",
+      {
+        change: "changed",
+        breaks: BOTH,
+        details: [{ kind: "type-changed", path: "$.count", from: "integer", to: "string" }],
+      },
+      "major",
+    ],
     ["description-changed", { change: "docs", breaks: NEITHER, details: [] }, "patch"],
   ];
 
@@ -57,14 +138,24 @@ describe("one change per fixture pair: kind, compiler verdict, details", () => {
 
   test("reordering required, enum values (set-like keywords) is no change at all", async () => {
     const report = await diffFixture("order-only");
-    expect(report).toEqual({ semver: "none", summary: { added: 0, removed: 0, changed: 0, docs: 0, breaking: 0 }, schemas: [] });
+    expect(report).toEqual({
+      semver: "none",
+      summary: { added: 0, removed: 0, changed: 0, docs: 0, breaking: 0 },
+      schemas: [],
+    });
     expect(driftSummaryLine(report)).toBe("drift: no schema changes → none");
   });
 
   test("a change reached only through a $ref is listed once, on the referenced schema, with every dependent", async () => {
     const report = await diffFixture("transitive");
     expect(report.schemas).toEqual([
-      { name: "B", change: "changed", breaks: READERS, details: [{ kind: "enum-value-added", path: "$", value: "three" }], affects: ["A", "C"] },
+      {
+        name: "B",
+        change: "changed",
+        breaks: READERS,
+        details: [{ kind: "enum-value-added", path: "$", value: "three" }],
+        affects: ["A", "C"],
+      },
     ]);
   });
 
@@ -82,21 +173,43 @@ describe("one change per fixture pair: kind, compiler verdict, details", () => {
     const before = readSide(join(FIXTURES, "transitive", "old"));
     const after = readSide(join(FIXTURES, "transitive", "new"));
     const forward = await diffSchemaSources(before, after);
-    const reversed = await diffSchemaSources({ ...before, files: [...before.files].reverse() }, { ...after, files: [...after.files].reverse() });
+    const reversed = await diffSchemaSources(
+      { ...before, files: [...before.files].reverse() },
+      { ...after, files: [...after.files].reverse() },
+    );
     expect(renderJson(reversed)).toBe(renderJson(forward));
   });
 });
 
 describe("keyword-level comparison", () => {
   test("docs keywords: description, summary, title, example(s), default, externalDocs, $comment", () => {
-    const before = { type: "object", properties: { a: { type: "string", description: "x", default: "d", example: "e" } } };
-    const after = { type: "object", title: "T", $comment: "c", properties: { a: { type: "string", description: "y", examples: ["e"], externalDocs: { url: "u" }, summary: "s" } } };
+    const before = {
+      type: "object",
+      properties: { a: { type: "string", description: "x", default: "d", example: "e" } },
+    };
+    const after = {
+      type: "object",
+      title: "T",
+      $comment: "c",
+      properties: {
+        a: {
+          type: "string",
+          description: "y",
+          examples: ["e"],
+          externalDocs: { url: "u" },
+          summary: "s",
+        },
+      },
+    };
     expect(compareSchemas("S", before, after)).toEqual({ kind: "docs" });
   });
 
   test("deprecated, format and readOnly are not docs: they say something about the value", () => {
     const before = { type: "object", properties: { a: { type: "string" } } };
-    const after = { type: "object", properties: { a: { type: "string", format: "date-time", deprecated: true, readOnly: true } } };
+    const after = {
+      type: "object",
+      properties: { a: { type: "string", format: "date-time", deprecated: true, readOnly: true } },
+    };
     expect(compareSchemas("S", before, after)).toEqual({
       kind: "changed",
       details: [
@@ -112,7 +225,10 @@ describe("keyword-level comparison", () => {
     const before = {
       type: "object",
       properties: {
-        "odd-name": { type: "array", items: { type: "object", properties: { x: { type: "string" } } } },
+        "odd-name": {
+          type: "array",
+          items: { type: "object", properties: { x: { type: "string" } } },
+        },
         pick: { oneOf: [ref("Cat"), ref("Dog")] },
         link: ref("OldLink"),
       },
@@ -120,7 +236,10 @@ describe("keyword-level comparison", () => {
     const after = {
       type: "object",
       properties: {
-        "odd-name": { type: "array", items: { type: "object", properties: { x: { type: "string", nullable: true } } } },
+        "odd-name": {
+          type: "array",
+          items: { type: "object", properties: { x: { type: "string", nullable: true } } },
+        },
         pick: { oneOf: [ref("Dog"), ref("Bird")] },
         link: ref("NewLink"),
       },
@@ -139,7 +258,10 @@ describe("keyword-level comparison", () => {
   test("a property named __proto__ is compared like any other", () => {
     const before = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"}}}');
     const after = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"integer"}}}');
-    expect(compareSchemas("S", before, after)).toEqual({ kind: "changed", details: [{ kind: "type-changed", path: "$.__proto__", from: "string", to: "integer" }] });
+    expect(compareSchemas("S", before, after)).toEqual({
+      kind: "changed",
+      details: [{ kind: "type-changed", path: "$.__proto__", from: "string", to: "integer" }],
+    });
   });
 });
 
@@ -170,22 +292,37 @@ describe("rendering", () => {
   test("JSON: exactly semver, summary, schemas[name, change, breaks, details, affects]", () => {
     const json = JSON.parse(renderJson(report));
     expect(Object.keys(json)).toEqual(["semver", "summary", "schemas"]);
-    expect(Object.keys(json.schemas[0])).toEqual(["name", "change", "breaks", "details", "affects"]);
+    expect(Object.keys(json.schemas[0])).toEqual([
+      "name",
+      "change",
+      "breaks",
+      "details",
+      "affects",
+    ]);
   });
 
   test("one-line summary", async () => {
     expect(driftSummaryLine(report)).toBe("drift: 1 added, 1 removed → major");
-    expect(driftSummaryLine(await diffFixture("enum-value-added"))).toBe("drift: 1 changed (1 breaking) → major");
+    expect(driftSummaryLine(await diffFixture("enum-value-added"))).toBe(
+      "drift: 1 changed (1 breaking) → major",
+    );
   });
 
   test("Markdown: summary table, then breaking changes first", async () => {
-    const text = renderMarkdown(await diffFixture("enum-value-added"), { from: "HEAD:schemas", to: "schemas/" });
+    const text = renderMarkdown(await diffFixture("enum-value-added"), {
+      from: "HEAD:schemas",
+      to: "schemas/",
+    });
     expect(text).toContain("## Schema drift: `HEAD:schemas` → `schemas/`");
     expect(text).toContain("Suggested version bump: **major**: 1 changed (1 breaking).");
     expect(text).toContain("| changed | 1 | 1 | 0 |");
-    expect(text).toContain("#### `Widget`: changed, breaks readers\n\n- enum value added at `$.status`: `\"archived\"`");
+    expect(text).toContain(
+      '#### `Widget`: changed, breaks readers\n\n- enum value added at `$.status`: `"archived"`',
+    );
     const markdown = renderMarkdown(report, { from: "a", to: "b" });
-    expect(markdown.indexOf("### Breaking changes (1)")).toBeLessThan(markdown.indexOf("### Added (1)"));
+    expect(markdown.indexOf("### Breaking changes (1)")).toBeLessThan(
+      markdown.indexOf("### Added (1)"),
+    );
   });
 
   test("--max-bytes cuts at a line boundary and says so", () => {
@@ -214,43 +351,81 @@ describe("sides given as git revisions", () => {
   test("HEAD reads the committed schemas/ (ls-tree + cat-file), the folder the working tree's", async () => {
     const before = readSide("HEAD", { cwd: repo });
     expect(before.label).toBe("HEAD:schemas");
-    expect(before.files.map((f) => f.fileName)).toEqual(["klaviyo-a-schema.json", "klaviyo-b-schema.json", "klaviyo-c-schema.json"]);
-    expect(before.files[1]!.text).toBe(readFileSync(join(FIXTURES, "transitive", "old", "klaviyo-b-schema.json"), "utf8"));
+    expect(before.files.map((f) => f.fileName)).toEqual([
+      "klaviyo-a-schema.json",
+      "klaviyo-b-schema.json",
+      "klaviyo-c-schema.json",
+    ]);
+    expect(before.files[1]!.text).toBe(
+      readFileSync(join(FIXTURES, "transitive", "old", "klaviyo-b-schema.json"), "utf8"),
+    );
     const report = await diffSchemaSources(before, readSide("schemas", { cwd: repo }));
-    expect(report.schemas.map((s) => [s.name, s.change, s.affects])).toEqual([["B", "changed", ["A", "C"]]]);
+    expect(report.schemas.map((s) => [s.name, s.change, s.affects])).toEqual([
+      ["B", "changed", ["A", "C"]],
+    ]);
   });
 
   test("<revision>:<folder>, and clear errors for a missing folder or an unknown name", () => {
     expect(readSide("HEAD:schemas", { cwd: repo, schemasPath: "elsewhere" }).files).toHaveLength(3);
-    expect(() => readSide("HEAD", { cwd: repo, schemasPath: "elsewhere" })).toThrow('HEAD:elsewhere: no folder "elsewhere" at git revision HEAD');
-    expect(() => readSide("no-such-branch", { cwd: repo })).toThrow(new SchemaError("no-such-branch", undefined, "not a folder, an OpenAPI document or a git revision"));
+    expect(() => readSide("HEAD", { cwd: repo, schemasPath: "elsewhere" })).toThrow(
+      'HEAD:elsewhere: no folder "elsewhere" at git revision HEAD',
+    );
+    expect(() => readSide("no-such-branch", { cwd: repo })).toThrow(
+      new SchemaError(
+        "no-such-branch",
+        undefined,
+        "not a folder, an OpenAPI document or a git revision",
+      ),
+    );
   });
 
   test("the CLI: --json on stdout, summary on stderr, exit codes", () => {
-    const run = spawnSync(TSX, [join(ROOT, "scripts", "diff.ts"), "--json"], { cwd: repo, encoding: "utf8" });
+    const run = spawnSync(TSX, [join(ROOT, "scripts", "diff.ts"), "--json"], {
+      cwd: repo,
+      encoding: "utf8",
+    });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).schemas.map((s: SchemaDrift) => s.name)).toEqual(["B"]);
     expect(run.stderr).toContain("drift: 1 changed (1 breaking) → major");
-    const bad = spawnSync(TSX, [join(ROOT, "scripts", "diff.ts"), "--from", "nowhere"], { cwd: repo, encoding: "utf8" });
-    expect([bad.status, bad.stderr]).toEqual([1, "diff: error: nowhere: not a folder, an OpenAPI document or a git revision\n"]);
-    expect(spawnSync(TSX, [join(ROOT, "scripts", "diff.ts"), "--frm", "x"], { cwd: repo, encoding: "utf8" }).status).toBe(2);
+    const bad = spawnSync(TSX, [join(ROOT, "scripts", "diff.ts"), "--from", "nowhere"], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+    expect([bad.status, bad.stderr]).toEqual([
+      1,
+      "diff: error: nowhere: not a folder, an OpenAPI document or a git revision\n",
+    ]);
+    expect(
+      spawnSync(TSX, [join(ROOT, "scripts", "diff.ts"), "--frm", "x"], {
+        cwd: repo,
+        encoding: "utf8",
+      }).status,
+    ).toBe(2);
   });
 });
 
 describe("release notes", () => {
   let repo: string;
-  const INITIAL = "# Changelog\n\nHow entries are made.\n\n## 1.4.2 (2026-01-01)\n\nFirst release.\n";
+  const INITIAL =
+    "# Changelog\n\nHow entries are made.\n\n## 1.4.2 (2026-01-01)\n\nFirst release.\n";
   beforeEach(() => {
     repo = mkdtempSync(join(tmpdir(), "kst-release-"));
     git(repo, "init", "-q");
-    writeFileSync(join(repo, "package.json"), JSON.stringify({ name: "x", version: "1.4.2" }) + "\n");
+    writeFileSync(
+      join(repo, "package.json"),
+      JSON.stringify({ name: "x", version: "1.4.2" }) + "\n",
+    );
     writeFileSync(join(repo, "CHANGELOG.md"), INITIAL);
     cpSync(join(FIXTURES, "enum-value-added", "old"), join(repo, "schemas"), { recursive: true });
     git(repo, "add", ".");
     git(repo, "commit", "-q", "-m", "release 1.4.2");
   });
   afterEach(() => rmSync(repo, { recursive: true, force: true }));
-  const releaseNotes = (...args: string[]) => spawnSync(TSX, [join(ROOT, "scripts", "release-notes.ts"), "--quiet", ...args], { cwd: repo, encoding: "utf8" });
+  const releaseNotes = (...args: string[]) =>
+    spawnSync(TSX, [join(ROOT, "scripts", "release-notes.ts"), "--quiet", ...args], {
+      cwd: repo,
+      encoding: "utf8",
+    });
 
   test("with no v* tag and no --from: says so and exits non-zero, writing nothing", () => {
     const run = releaseNotes();
@@ -262,10 +437,15 @@ describe("release notes", () => {
   test("from the last tag: the bumped version's entry goes above the earlier ones, breaking changes first", () => {
     git(repo, "tag", "v1.4.2");
     cpSync(join(FIXTURES, "enum-value-added", "new"), join(repo, "schemas"), { recursive: true });
-    writeFileSync(join(repo, "schemas", "klaviyo-gizmo-schema.json"), readFileSync(join(FIXTURES, "added-removed", "new", "klaviyo-gizmo-schema.json")));
+    writeFileSync(
+      join(repo, "schemas", "klaviyo-gizmo-schema.json"),
+      readFileSync(join(FIXTURES, "added-removed", "new", "klaviyo-gizmo-schema.json")),
+    );
     const run = releaseNotes("--date", "2026-12-01");
     expect([run.status, run.stderr]).toEqual([0, ""]);
-    expect(run.stdout).toBe("release:notes: CHANGELOG.md: added 2.0.0 (major) from v1.4.2:schemas → schemas/\n");
+    expect(run.stdout).toBe(
+      "release:notes: CHANGELOG.md: added 2.0.0 (major) from v1.4.2:schemas → schemas/\n",
+    );
     const changelog = readFileSync(join(repo, "CHANGELOG.md"), "utf8");
     expect(changelog).toBe(
       [
@@ -302,115 +482,234 @@ describe("release notes", () => {
 
   test("--from and --version override; no schema changes and no --version writes nothing", () => {
     const none = releaseNotes("--from", "HEAD");
-    expect([none.status, none.stdout]).toEqual([0, "release:notes: no schema changes since HEAD; nothing written (pass --version to write an entry anyway)\n"]);
+    expect([none.status, none.stdout]).toEqual([
+      0,
+      "release:notes: no schema changes since HEAD; nothing written (pass --version to write an entry anyway)\n",
+    ]);
     expect(readFileSync(join(repo, "CHANGELOG.md"), "utf8")).toBe(INITIAL);
     const forced = releaseNotes("--from", "HEAD", "--version", "1.4.3", "--date", "2026-12-02");
     expect(forced.status).toBe(0);
-    expect(readFileSync(join(repo, "CHANGELOG.md"), "utf8")).toBe(INITIAL.replace("## 1.4.2", "## 1.4.3 (2026-12-02)\n\nNo changes to the types since HEAD.\n\n## 1.4.2"));
+    expect(readFileSync(join(repo, "CHANGELOG.md"), "utf8")).toBe(
+      INITIAL.replace(
+        "## 1.4.2",
+        "## 1.4.3 (2026-12-02)\n\nNo changes to the types since HEAD.\n\n## 1.4.2",
+      ),
+    );
   });
 
   test("version arithmetic and changelog helpers", () => {
-    expect(["major", "minor", "patch", "none"].map((s) => bumpVersion("1.4.2", s as never))).toEqual(["2.0.0", "1.5.0", "1.4.3", "1.4.2"]);
+    expect(
+      ["major", "minor", "patch", "none"].map((s) => bumpVersion("1.4.2", s as never)),
+    ).toEqual(["2.0.0", "1.5.0", "1.4.3", "1.4.2"]);
     expect(bumpVersion("2.0.0-rc.1", "major")).toBe("2.0.0");
     expect(bumpVersion("0.1.0", "major")).toBe("1.0.0");
     expect(() => bumpVersion("one", "patch")).toThrow('"one" is not a semver version');
     expect(hasEntry("## 0.1.0 (unreleased)\n", "0.1.0")).toBe(true);
     expect(hasEntry("## 0.1.0 (unreleased)\n", "0.1")).toBe(false);
     expect(prependEntry("", "## 1.0.0\n")).toBe("# Changelog\n\n## 1.0.0\n");
-    expect(existsSync(join(ROOT, "CHANGELOG.md")) && hasEntry(readFileSync(join(ROOT, "CHANGELOG.md"), "utf8"), "0.1.0")).toBe(true);
+    expect(
+      existsSync(join(ROOT, "CHANGELOG.md")) &&
+        hasEntry(readFileSync(join(ROOT, "CHANGELOG.md"), "utf8"), "0.1.0"),
+    ).toBe(true);
   });
 });
 
-describeWithUpstream("real drift: the 2026-04-15 JSON Schema set → the 2026-07-15 OpenAPI document", `${UPSTREAM_SET} and ${UPSTREAM_OPENAPI}`, hasUpstreamSet && hasUpstreamOpenApi, () => {
-  let report: DriftReport;
-  const entry = (name: string) => report.schemas.find((s) => s.name === name);
-  beforeAll(async () => {
-    report = await diffSchemaSources(readSide(UPSTREAM_SET), readSide(UPSTREAM_OPENAPI));
-  });
-
-  test("counts (109 added, 13 removed, 273 changed, 6 docs-only of the 1,181 schemas on both sides) and major", () => {
-    expect(report.summary).toEqual({ added: 109, removed: 13, changed: 273, docs: 6, breaking: 111 });
-    expect(report.semver).toBe("major");
-    const names = report.schemas.map((s) => s.name);
-    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-    // Every directly changed schema is explained by at least one keyword-level detail.
-    expect(report.schemas.filter((s) => s.change === "changed" && s.details.length === 0)).toEqual([]);
-  });
-
-  test("PostCatalogItemCreateJobResponse gains an optional meta: changed, breaks neither", () => {
-    expect(entry("PostCatalogItemCreateJobResponse")).toEqual({
-      name: "PostCatalogItemCreateJobResponse",
-      change: "changed",
-      breaks: NEITHER,
-      details: [{ kind: "property-added", path: "$.meta", required: false }],
-      affects: [],
+describeWithUpstream(
+  "real drift: the 2026-04-15 JSON Schema set → the 2026-07-15 OpenAPI document",
+  `${UPSTREAM_SET} and ${UPSTREAM_OPENAPI}`,
+  hasUpstreamSet && hasUpstreamOpenApi,
+  () => {
+    let report: DriftReport;
+    const entry = (name: string) => report.schemas.find((s) => s.name === name);
+    beforeAll(async () => {
+      report = await diffSchemaSources(readSide(UPSTREAM_SET), readSide(UPSTREAM_OPENAPI));
     });
-    expect(entry("ResponseMeta")).toMatchObject({ change: "added", breaks: NEITHER, details: [] });
-    expect(entry("ResponseMeta")!.affects).toContain("PostCatalogItemCreateJobResponse");
-  });
 
-  // Each of these was read by hand against the two schema bodies.
-  test("a sample of each kind", () => {
-    expect(entry("ConversationResponseObjectResource")).toMatchObject({ change: "changed", breaks: WRITERS, details: [{ kind: "property-added", path: "$.attributes", required: true }] });
-    expect(entry("CollectionLinks")).toMatchObject({
-      change: "changed",
-      breaks: NEITHER,
-      details: [
-        { kind: "property-removed", path: "$.first", required: false },
-        { kind: "property-removed", path: "$.last", required: false },
-      ],
+    test("counts (109 added, 13 removed, 273 changed, 6 docs-only of the 1,181 schemas on both sides) and major", () => {
+      expect(report.summary).toEqual({
+        added: 109,
+        removed: 13,
+        changed: 273,
+        docs: 6,
+        breaking: 111,
+      });
+      expect(report.semver).toBe("major");
+      const names = report.schemas.map((s) => s.name);
+      expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      // Every directly changed schema is explained by at least one keyword-level detail.
+      expect(
+        report.schemas.filter((s) => s.change === "changed" && s.details.length === 0),
+      ).toEqual([]);
     });
-    expect(entry("FormCreateQueryResourceObject")).toMatchObject({ change: "changed", details: [{ kind: "enum-value-removed", path: "$.attributes.status", value: "live" }] });
-    expect(entry("ReviewBlockStyles")).toMatchObject({
-      change: "changed",
-      breaks: BOTH,
-      details: [
-        { kind: "keyword-removed", path: "$.shadow_color", keyword: "enum", value: ["dark", "light", "medium"] },
-        { kind: "keyword-added", path: "$.verified_badge_color", keyword: "enum", value: ["dark", "default", "light"] },
-      ],
+
+    test("PostCatalogItemCreateJobResponse gains an optional meta: changed, breaks neither", () => {
+      expect(entry("PostCatalogItemCreateJobResponse")).toEqual({
+        name: "PostCatalogItemCreateJobResponse",
+        change: "changed",
+        breaks: NEITHER,
+        details: [{ kind: "property-added", path: "$.meta", required: false }],
+        affects: [],
+      });
+      expect(entry("ResponseMeta")).toMatchObject({
+        change: "added",
+        breaks: NEITHER,
+        details: [],
+      });
+      expect(entry("ResponseMeta")!.affects).toContain("PostCatalogItemCreateJobResponse");
     });
-    expect(entry("StringPhoneOperatorStringArrayFilter")).toMatchObject({ change: "docs", breaks: NEITHER, details: [] });
-    expect(entry("GetFormVersionResponse")).toEqual({ name: "GetFormVersionResponse", change: "removed", breaks: BOTH, details: [], affects: [] });
-    expect(entry("AgentHints")).toMatchObject({ change: "added", breaks: NEITHER });
-  });
 
-  test("deep types are judged bottom-up: a docs-only schema that reaches ReviewBlockStyles through nested arrays breaks both", () => {
-    // TemplateDefinition → sections[] → rows[] → columns[] → blocks[] → ReviewBlockStyles. Judged top-down,
-    // TypeScript's nesting cut-off calls the two types compatible; tsc proves they are not.
-    expect(entry("TemplateDefinition")).toMatchObject({ change: "docs", breaks: BOTH });
-  });
+    // Each of these was read by hand against the two schema bodies.
+    test("a sample of each kind", () => {
+      expect(entry("ConversationResponseObjectResource")).toMatchObject({
+        change: "changed",
+        breaks: WRITERS,
+        details: [{ kind: "property-added", path: "$.attributes", required: true }],
+      });
+      expect(entry("CollectionLinks")).toMatchObject({
+        change: "changed",
+        breaks: NEITHER,
+        details: [
+          { kind: "property-removed", path: "$.first", required: false },
+          { kind: "property-removed", path: "$.last", required: false },
+        ],
+      });
+      expect(entry("FormCreateQueryResourceObject")).toMatchObject({
+        change: "changed",
+        details: [{ kind: "enum-value-removed", path: "$.attributes.status", value: "live" }],
+      });
+      expect(entry("ReviewBlockStyles")).toMatchObject({
+        change: "changed",
+        breaks: BOTH,
+        details: [
+          {
+            kind: "keyword-removed",
+            path: "$.shadow_color",
+            keyword: "enum",
+            value: ["dark", "light", "medium"],
+          },
+          {
+            kind: "keyword-added",
+            path: "$.verified_badge_color",
+            keyword: "enum",
+            value: ["dark", "default", "light"],
+          },
+        ],
+      });
+      expect(entry("StringPhoneOperatorStringArrayFilter")).toMatchObject({
+        change: "docs",
+        breaks: NEITHER,
+        details: [],
+      });
+      expect(entry("GetFormVersionResponse")).toEqual({
+        name: "GetFormVersionResponse",
+        change: "removed",
+        breaks: BOTH,
+        details: [],
+        affects: [],
+      });
+      expect(entry("AgentHints")).toMatchObject({ change: "added", breaks: NEITHER });
+    });
 
-  test("every verdict agrees with tsc on the generated files: one assignment per direction per schema", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "kst-diff-tsc-"));
-    try {
-      const [before, after] = [readSide(UPSTREAM_SET), readSide(UPSTREAM_OPENAPI)];
-      writeFileSync(join(dir, "old.d.ts"), (await generateFromFiles(before.dir, before.files)).files.get(ENTRY_FILE)!);
-      writeFileSync(join(dir, "new.d.ts"), (await generateFromFiles(after.dir, after.files)).files.get(ENTRY_FILE)!);
-      const judged = report.schemas.filter((s) => s.change === "changed" || s.change === "docs");
-      const lines = ['import type { components as O } from "./old.js";', 'import type { components as N } from "./new.js";', "declare function value<T>(): T;"];
-      const byLine = new Map<number, string>();
-      for (const s of judged) {
-        const key = JSON.stringify(s.name);
-        byLine.set(lines.push(`export const r${lines.length}: O["schemas"][${key}] = value<N["schemas"][${key}]>();`), `${s.name} readers`);
-        byLine.set(lines.push(`export const w${lines.length}: N["schemas"][${key}] = value<O["schemas"][${key}]>();`), `${s.name} writers`);
+    test("deep types are judged bottom-up: a docs-only schema that reaches ReviewBlockStyles through nested arrays breaks both", () => {
+      // TemplateDefinition → sections[] → rows[] → columns[] → blocks[] → ReviewBlockStyles. Judged top-down,
+      // TypeScript's nesting cut-off calls the two types compatible; tsc proves they are not.
+      expect(entry("TemplateDefinition")).toMatchObject({ change: "docs", breaks: BOTH });
+    });
+
+    test("every verdict agrees with tsc on the generated files: one assignment per direction per schema", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "kst-diff-tsc-"));
+      try {
+        const [before, after] = [readSide(UPSTREAM_SET), readSide(UPSTREAM_OPENAPI)];
+        writeFileSync(
+          join(dir, "old.d.ts"),
+          (await generateFromFiles(before.dir, before.files)).files.get(ENTRY_FILE)!,
+        );
+        writeFileSync(
+          join(dir, "new.d.ts"),
+          (await generateFromFiles(after.dir, after.files)).files.get(ENTRY_FILE)!,
+        );
+        const judged = report.schemas.filter((s) => s.change === "changed" || s.change === "docs");
+        const lines = [
+          'import type { components as O } from "./old.js";',
+          'import type { components as N } from "./new.js";',
+          "declare function value<T>(): T;",
+        ];
+        const byLine = new Map<number, string>();
+        for (const s of judged) {
+          const key = JSON.stringify(s.name);
+          byLine.set(
+            lines.push(
+              `export const r${lines.length}: O["schemas"][${key}] = value<N["schemas"][${key}]>();`,
+            ),
+            `${s.name} readers`,
+          );
+          byLine.set(
+            lines.push(
+              `export const w${lines.length}: N["schemas"][${key}] = value<O["schemas"][${key}]>();`,
+            ),
+            `${s.name} writers`,
+          );
+        }
+        writeFileSync(join(dir, "check.ts"), lines.join("\n") + "\n");
+        // skipLibCheck off: tsc checks the declaration files before check.ts, which is what gets the deep types
+        // right (with it on, tsc is as lax as a top-down isTypeAssignableTo; see scripts/diff/verdict.ts).
+        const options = {
+          strict: true,
+          noEmit: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          types: [],
+          skipLibCheck: false,
+        };
+        writeFileSync(
+          join(dir, "tsconfig.json"),
+          JSON.stringify({ compilerOptions: options, files: ["check.ts"] }),
+        );
+        const tsc = spawnSync(
+          process.execPath,
+          [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ".", "--pretty", "false"],
+          { cwd: dir, encoding: "utf8" },
+        );
+        const errors = [...tsc.stdout.matchAll(/^check\.ts\((\d+),\d+\): error/gm)].map(
+          (m) => byLine.get(Number(m[1])) ?? `line ${m[1]}`,
+        );
+        expect(
+          tsc.stdout
+            .split("\n")
+            .filter(
+              (line) => line !== "" && !line.startsWith(" ") && !line.startsWith("check.ts("),
+            ),
+        ).toEqual([]);
+        const ours = judged.flatMap((s) =>
+          [
+            s.breaks.readers ? `${s.name} readers` : [],
+            s.breaks.writers ? `${s.name} writers` : [],
+          ].flat(),
+        );
+        expect([...new Set(errors)].sort()).toEqual(ours.sort());
+        expect(ours).toHaveLength(106);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      writeFileSync(join(dir, "check.ts"), lines.join("\n") + "\n");
-      // skipLibCheck off: tsc checks the declaration files before check.ts, which is what gets the deep types
-      // right (with it on, tsc is as lax as a top-down isTypeAssignableTo; see scripts/diff/verdict.ts).
-      const options = { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: [], skipLibCheck: false };
-      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["check.ts"] }));
-      const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ".", "--pretty", "false"], { cwd: dir, encoding: "utf8" });
-      const errors = [...tsc.stdout.matchAll(/^check\.ts\((\d+),\d+\): error/gm)].map((m) => byLine.get(Number(m[1])) ?? `line ${m[1]}`);
-      expect(tsc.stdout.split("\n").filter((line) => line !== "" && !line.startsWith(" ") && !line.startsWith("check.ts("))).toEqual([]);
-      const ours = judged.flatMap((s) => [s.breaks.readers ? `${s.name} readers` : [], s.breaks.writers ? `${s.name} writers` : []].flat());
-      expect([...new Set(errors)].sort()).toEqual(ours.sort());
-      expect(ours).toHaveLength(106);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
+    });
+  },
+);
 
 function git(cwd: string, ...args: string[]): void {
-  execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", ...args], { cwd, stdio: "pipe" });
+  execFileSync(
+    "git",
+    [
+      "-c",
+      "user.name=test",
+      "-c",
+      "user.email=test@example.invalid",
+      "-c",
+      "commit.gpgsign=false",
+      "-c",
+      "tag.gpgsign=false",
+      ...args,
+    ],
+    { cwd, stdio: "pipe" },
+  );
 }

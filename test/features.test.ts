@@ -13,7 +13,9 @@ const set = (...files: [string, unknown][]) => inlineFiles(Object.fromEntries(fi
 function member(declarations: string, name: string): string {
   const lines = declarations.split("\n");
   const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
-  const start = lines.findIndex((line) => line.startsWith(`    ${key}: `) || line.startsWith(`    ${key}?: `));
+  const start = lines.findIndex(
+    (line) => line.startsWith(`    ${key}: `) || line.startsWith(`    ${key}?: `),
+  );
   if (start === -1) throw new Error(`no member ${name} in:\n${declarations}`);
   // Leading JSDoc belongs to the member.
   let first = start;
@@ -51,13 +53,22 @@ describe("required and optional", () => {
         "    };",
       ].join("\n"),
     );
-    expect(typecheckAgainst(d, `import type { Counts } from "./index";\nconst ok: Counts = { total: 1 };\n// @ts-expect-error total is required\nconst missing: Counts = { done: 1 };\n`)).toEqual([]);
+    expect(
+      typecheckAgainst(
+        d,
+        `import type { Counts } from "./index";\nconst ok: Counts = { total: 1 };\n// @ts-expect-error total is required\nconst missing: Counts = { done: 1 };\n`,
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("nullable", () => {
   const files = set(
-    schemaFile("Link", { type: "object", properties: { href: { type: "string" } }, required: ["href"] }),
+    schemaFile("Link", {
+      type: "object",
+      properties: { href: { type: "string" } },
+      required: ["href"],
+    }),
     schemaFile("Holder", {
       type: "object",
       properties: {
@@ -113,10 +124,17 @@ describe("enum", () => {
         schemaFile("Level", { type: "integer", enum: [1, 2, 3], nullable: true }),
       ),
     );
-    expect(member(d, "Status")).toBe(['    /** @enum {string} */', '    Status: "queued" | "complete";'].join("\n"));
-    expect(member(d, "Level")).toBe(['    /** @enum {integer|null} */', "    Level: 1 | 2 | 3 | null;"].join("\n"));
+    expect(member(d, "Status")).toBe(
+      ["    /** @enum {string} */", '    Status: "queued" | "complete";'].join("\n"),
+    );
+    expect(member(d, "Level")).toBe(
+      ["    /** @enum {integer|null} */", "    Level: 1 | 2 | 3 | null;"].join("\n"),
+    );
     expect(
-      typecheckAgainst(d, `import type { Status, Level } from "./index";\nconst a: Status = "queued";\nconst b: Level = null;\n// @ts-expect-error not in the list\nconst c: Status = "running";\n// @ts-expect-error not in the list\nconst e: Level = 4;\n`),
+      typecheckAgainst(
+        d,
+        `import type { Status, Level } from "./index";\nconst a: Status = "queued";\nconst b: Level = null;\n// @ts-expect-error not in the list\nconst c: Status = "running";\n// @ts-expect-error not in the list\nconst e: Level = 4;\n`,
+      ),
     ).toEqual([]);
   });
 });
@@ -125,19 +143,27 @@ describe("composition", () => {
   const files = set(
     schemaFile("A", { type: "object", properties: { a: { type: "string" } }, required: ["a"] }),
     schemaFile("B", { type: "object", properties: { b: { type: "number" } }, required: ["b"] }),
-    schemaFile("OneOf", { oneOf: [{ $ref: "#/components/schemas/A" }, { $ref: "#/components/schemas/B" }] }),
+    schemaFile("OneOf", {
+      oneOf: [{ $ref: "#/components/schemas/A" }, { $ref: "#/components/schemas/B" }],
+    }),
     schemaFile("AnyOf", { anyOf: [{ type: "string" }, { type: "integer" }], nullable: true }),
-    schemaFile("AllOf", { allOf: [{ $ref: "#/components/schemas/A" }, { $ref: "#/components/schemas/B" }] }),
+    schemaFile("AllOf", {
+      allOf: [{ $ref: "#/components/schemas/A" }, { $ref: "#/components/schemas/B" }],
+    }),
   );
 
   test("oneOf and anyOf give unions, allOf an intersection", async () => {
     const d = await declarationsFor(files);
-    expect(member(d, "OneOf")).toBe('    OneOf: components["schemas"]["A"] | components["schemas"]["B"];');
+    expect(member(d, "OneOf")).toBe(
+      '    OneOf: components["schemas"]["A"] | components["schemas"]["B"];',
+    );
     expect(member(d, "AnyOf")).toBe("    AnyOf: (string | number) | null;");
-    expect(member(d, "AllOf")).toBe('    AllOf: components["schemas"]["A"] & components["schemas"]["B"];');
+    expect(member(d, "AllOf")).toBe(
+      '    AllOf: components["schemas"]["A"] & components["schemas"]["B"];',
+    );
     const code = [
       'import type { OneOf, AllOf } from "./index";',
-      'const one: OneOf = { b: 1 };',
+      "const one: OneOf = { b: 1 };",
       'const all: AllOf = { a: "x", b: 1 };',
       "// @ts-expect-error allOf needs both",
       'const half: AllOf = { a: "x" };',
@@ -151,14 +177,22 @@ describe("allOf with a required list of its own", () => {
   test("keys a $ref'd schema leaves optional become required, and the helper type is declared", async () => {
     const d = await declarationsFor(
       set(
-        schemaFile("Base", { type: "object", properties: { id: { type: "string" }, note: { type: "string" } } }),
+        schemaFile("Base", {
+          type: "object",
+          properties: { id: { type: "string" }, note: { type: "string" } },
+        }),
         schemaFile("Named", { allOf: [{ $ref: "#/components/schemas/Base" }], required: ["id"] }),
       ),
     );
-    expect(member(d, "Named")).toBe('    Named: WithRequired<components["schemas"]["Base"], "id">;');
-    expect(d.endsWith("type WithRequired<T, K extends keyof T> = T & { [P in K]-?: T[P] };\n")).toBe(true);
+    expect(member(d, "Named")).toBe(
+      '    Named: WithRequired<components["schemas"]["Base"], "id">;',
+    );
+    expect(
+      d.endsWith("type WithRequired<T, K extends keyof T> = T & {\n  [P in K]-?: T[P];\n};\n"),
+    ).toBe(true);
     expect(await format(d, PRETTIER_OPTIONS)).toBe(d);
-    const code = 'import type { Named } from "./index";\nconst n: Named = { id: "1" };\n// @ts-expect-error id is required here\nconst m: Named = { note: "x" };\n';
+    const code =
+      'import type { Named } from "./index";\nconst n: Named = { id: "1" };\n// @ts-expect-error id is required here\nconst m: Named = { note: "x" };\n';
     expect(typecheckAgainst(d, code)).toEqual([]);
   });
 });
@@ -169,13 +203,28 @@ describe("references", () => {
       set(
         schemaFile("Step", {
           type: "object",
-          properties: { id: { type: "string" }, next: { type: "array", items: { $ref: "#/components/schemas/Step" } } },
+          properties: {
+            id: { type: "string" },
+            next: { type: "array", items: { $ref: "#/components/schemas/Step" } },
+          },
           required: ["id"],
         }),
       ),
     );
-    expect(member(d, "Step")).toBe(['    Step: {', "      id: string;", '      next?: components["schemas"]["Step"][];', "    };"].join("\n"));
-    expect(typecheckAgainst(d, `import type { Step } from "./index";\nconst s: Step = { id: "1", next: [{ id: "2", next: [] }] };\n// @ts-expect-error inner id must be a string\nconst t: Step = { id: "1", next: [{ id: 2 }] };\n`)).toEqual([]);
+    expect(member(d, "Step")).toBe(
+      [
+        "    Step: {",
+        "      id: string;",
+        '      next?: components["schemas"]["Step"][];',
+        "    };",
+      ].join("\n"),
+    );
+    expect(
+      typecheckAgainst(
+        d,
+        `import type { Step } from "./index";\nconst s: Step = { id: "1", next: [{ id: "2", next: [] }] };\n// @ts-expect-error inner id must be a string\nconst t: Step = { id: "1", next: [{ id: 2 }] };\n`,
+      ),
+    ).toEqual([]);
   });
 
   test("a sibling file reference and `#` resolve inside the set", async () => {
@@ -200,7 +249,13 @@ describe("JSDoc", () => {
         schemaFile("Doc", {
           type: "object",
           properties: {
-            when: { type: "string", format: "date-time", description: "A time. */ not the end", example: "2022-11-08T00:00:00+00:00", default: "now" },
+            when: {
+              type: "string",
+              format: "date-time",
+              description: "A time. */ not the end",
+              example: "2022-11-08T00:00:00+00:00",
+              default: "now",
+            },
             old: { type: "boolean", deprecated: true, description: "Use when." },
             id: { type: "string", readOnly: true },
           },
@@ -227,23 +282,43 @@ describe("JSDoc", () => {
         "    };",
       ].join("\n"),
     );
-    expect(typecheckAgainst(d, `import type { Doc } from "./index";\nconst d: Doc = { when: "x" };\n`)).toEqual([]);
+    expect(
+      typecheckAgainst(d, `import type { Doc } from "./index";\nconst d: Doc = { when: "x" };\n`),
+    ).toEqual([]);
   });
 });
 
 describe("objects without properties", () => {
   test("`{ type: object }` accepts any object, not only `{}`", async () => {
-    const d = await declarationsFor(set(schemaFile("Bag", { type: "object", properties: { meta: { type: "object" } } })));
-    expect(member(d, "Bag")).toBe(["    Bag: {", "      meta?: Record<string, unknown>;", "    };"].join("\n"));
-    expect(typecheckAgainst(d, `import type { Bag } from "./index";\nconst b: Bag = { meta: { any: 1, thing: "x" } };\n// @ts-expect-error meta is an object\nconst c: Bag = { meta: 1 };\n`)).toEqual([]);
+    const d = await declarationsFor(
+      set(schemaFile("Bag", { type: "object", properties: { meta: { type: "object" } } })),
+    );
+    expect(member(d, "Bag")).toBe(
+      ["    Bag: {", "      meta?: Record<string, unknown>;", "    };"].join("\n"),
+    );
+    expect(
+      typecheckAgainst(
+        d,
+        `import type { Bag } from "./index";\nconst b: Bag = { meta: { any: 1, thing: "x" } };\n// @ts-expect-error meta is an object\nconst c: Bag = { meta: 1 };\n`,
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("an object that admits no keys", () => {
   test("`maxProperties: 0` admits only `{}` (openapi-typescript ignores maxProperties)", async () => {
-    const d = await declarationsFor(set(schemaFile("Empty", { type: "object", maxProperties: 0, nullable: true })));
-    expect(member(d, "Empty")).toBe(["    Empty: {", "      [key: string]: never;", "    } | null;"].join("\n"));
-    expect(typecheckAgainst(d, `import type { Empty } from "./index";\nconst a: Empty = {};\nconst b: Empty = null;\n// @ts-expect-error no keys allowed\nconst c: Empty = { key: 1 };\n`)).toEqual([]);
+    const d = await declarationsFor(
+      set(schemaFile("Empty", { type: "object", maxProperties: 0, nullable: true })),
+    );
+    expect(member(d, "Empty")).toBe(
+      ["    Empty: {", "      [key: string]: never;", "    } | null;"].join("\n"),
+    );
+    expect(
+      typecheckAgainst(
+        d,
+        `import type { Empty } from "./index";\nconst a: Empty = {};\nconst b: Empty = null;\n// @ts-expect-error no keys allowed\nconst c: Empty = { key: 1 };\n`,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -271,7 +346,7 @@ describe("awkward names", () => {
         "      __proto__: string;",
         "      constructor: number;",
         "      toString: boolean;",
-        '      \'has"quote\'?: string;',
+        "      'has\"quote'?: string;",
         '      "dash-ed"?: string;',
         "      $dollar?: string;",
         "      $ref?: string;",
@@ -290,7 +365,11 @@ describe("awkward names", () => {
 
   test("schema names that are not identifiers get deterministic type names", async () => {
     const d = await declarationsFor(
-      inlineFiles({ "a.json": { title: "catalog-item", type: "string" }, "b.json": { title: "2fa", type: "string" }, "c.json": { title: "default", type: "string" } }),
+      inlineFiles({
+        "a.json": { title: "catalog-item", type: "string" },
+        "b.json": { title: "2fa", type: "string" },
+        "c.json": { title: "default", type: "string" },
+      }),
     );
     expect(d).toContain('export type catalog_item = components["schemas"]["catalog-item"];');
     expect(d).toContain('export type _2fa = components["schemas"]["2fa"];');

@@ -7,14 +7,32 @@ import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { chooseSource, DEFAULT_CONFIG, parseConfig, pinConfigText, readConfig } from "../scripts/sync/config.js";
+import {
+  chooseSource,
+  DEFAULT_CONFIG,
+  parseConfig,
+  pinConfigText,
+  readConfig,
+} from "../scripts/sync/config.js";
 import { parseLock, renderLock, sameApartFromTime, type Lock } from "../scripts/sync/lock.js";
 import { gitBlobId, mapLimit } from "../scripts/sync/sources/github.js";
 import { syncSchemas, verifySchemas, type SyncOptions } from "../scripts/sync/sync.js";
 import { vendorAtomically } from "../scripts/sync/vendor.js";
 import { snapshotFolder, tempDir } from "./helpers/cli.js";
-import { LOOPBACK_COMMIT, readFolderFiles, startLoopbackGitHub, type LoopbackGitHub, type Override } from "./helpers/loopback-github.js";
-import { describeWithUpstream, hasUpstreamOpenApi, hasUpstreamSet, UPSTREAM_OPENAPI, UPSTREAM_SET } from "./helpers/upstream.js";
+import {
+  LOOPBACK_COMMIT,
+  readFolderFiles,
+  startLoopbackGitHub,
+  type LoopbackGitHub,
+  type Override,
+} from "./helpers/loopback-github.js";
+import {
+  describeWithUpstream,
+  hasUpstreamOpenApi,
+  hasUpstreamSet,
+  UPSTREAM_OPENAPI,
+  UPSTREAM_SET,
+} from "./helpers/upstream.js";
 
 const SEED = "PostCatalogItemCreateJobResponse";
 /** The seed and the six schemas it reaches, by upstream file name. */
@@ -32,7 +50,12 @@ const T2 = () => new Date("2026-02-03T04:05:06.000Z");
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
 
 function schemaText(name: string, body: Record<string, unknown>): Buffer {
-  const schema = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: `#/components/schemas/${name}`, title: name, ...body };
+  const schema = {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: `#/components/schemas/${name}`,
+    title: name,
+    ...body,
+  };
   return Buffer.from(JSON.stringify(schema, null, 2));
 }
 
@@ -41,17 +64,49 @@ function schemaText(name: string, body: Record<string, unknown>): Buffer {
  * and the file that rule names declares another schema: only the titles can say where Mid is.
  */
 const FIXTURE = new Map<string, Buffer>([
-  ["klaviyo-root-schema.json", schemaText("Root", { type: "object", properties: { mid: { $ref: "#/components/schemas/Mid" }, leaf: { $ref: "#/components/schemas/Leaf", nullable: true } } })],
-  ["odd-name.json", schemaText("Mid", { type: "object", properties: { leaf: { $ref: "#/components/schemas/Leaf" }, next: { $ref: "#/components/schemas/Mid" } } })],
+  [
+    "klaviyo-root-schema.json",
+    schemaText("Root", {
+      type: "object",
+      properties: {
+        mid: { $ref: "#/components/schemas/Mid" },
+        leaf: { $ref: "#/components/schemas/Leaf", nullable: true },
+      },
+    }),
+  ],
+  [
+    "odd-name.json",
+    schemaText("Mid", {
+      type: "object",
+      properties: {
+        leaf: { $ref: "#/components/schemas/Leaf" },
+        next: { $ref: "#/components/schemas/Mid" },
+      },
+    }),
+  ],
   ["klaviyo-mid-schema.json", schemaText("Decoy", { type: "boolean" })],
   // A "$ref" inside example data is data, not a reference.
-  ["klaviyo-leaf-schema.json", schemaText("Leaf", { type: "string", example: { $ref: "#/components/schemas/Unrelated" } })],
+  [
+    "klaviyo-leaf-schema.json",
+    schemaText("Leaf", { type: "string", example: { $ref: "#/components/schemas/Unrelated" } }),
+  ],
   ["klaviyo-unrelated-schema.json", schemaText("Unrelated", { type: "integer" })],
 ]);
 const ROOT_CLOSURE = ["klaviyo-leaf-schema.json", "klaviyo-root-schema.json", "odd-name.json"];
 
-function options(server: LoopbackGitHub, root: string, extra: Partial<SyncOptions> = {}): SyncOptions {
-  return { source: server.source, roots: ["Root"], outDir: join(root, "schemas"), lockPath: join(root, "schemas.lock.json"), now: T1, ...extra };
+function options(
+  server: LoopbackGitHub,
+  root: string,
+  extra: Partial<SyncOptions> = {},
+): SyncOptions {
+  return {
+    source: server.source,
+    roots: ["Root"],
+    outDir: join(root, "schemas"),
+    lockPath: join(root, "schemas.lock.json"),
+    now: T1,
+    ...extra,
+  };
 }
 
 function withFiles(changes: Record<string, Buffer | undefined>): Map<string, Buffer> {
@@ -73,22 +128,43 @@ describe("config", () => {
     const loaded = readConfig(undefined);
     expect(loaded.text).toBeDefined();
     expect(loaded.config).toEqual(DEFAULT_CONFIG);
-    expect(loaded.config.source).toMatchObject({ kind: "github", repo: "api-evangelist/klaviyo", folder: "json-schema", ref: "2ed7729f40aa23cac145e1e784890caf59205093" });
+    expect(loaded.config.source).toMatchObject({
+      kind: "github",
+      repo: "api-evangelist/klaviyo",
+      folder: "json-schema",
+      ref: "2ed7729f40aa23cac145e1e784890caf59205093",
+    });
     expect(loaded.config.roots).toEqual([SEED]);
   });
 
-  test("missing keys take the defaults; roots may be \"*\"; other sources", () => {
+  test('missing keys take the defaults; roots may be "*"; other sources', () => {
     expect(parseConfig("{}", "c.json")).toEqual(DEFAULT_CONFIG);
     expect(parseConfig('{ "roots": "*" }', "c.json").roots).toBe("*");
-    expect(parseConfig('{ "source": { "kind": "openapi", "location": "https://example.com/stable.json" } }', "c.json").source).toEqual({ kind: "openapi", location: "https://example.com/stable.json" });
-    expect(parseConfig('{ "source": { "kind": "folder", "path": "vendor" } }', "conf/c.json").source).toEqual({ kind: "folder", path: "conf/vendor" });
+    expect(
+      parseConfig(
+        '{ "source": { "kind": "openapi", "location": "https://example.com/stable.json" } }',
+        "c.json",
+      ).source,
+    ).toEqual({ kind: "openapi", location: "https://example.com/stable.json" });
+    expect(
+      parseConfig('{ "source": { "kind": "folder", "path": "vendor" } }', "conf/c.json").source,
+    ).toEqual({ kind: "folder", path: "conf/vendor" });
   });
 
   test.each([
-    ['{ "source": { "ref": "main" } }', 'c.json: /source/ref: expected a pinned commit (40 lowercase hex digits), found "main"'],
-    ['{ "source": { "kind": "svn" } }', 'c.json: /source/kind: expected "github", "openapi" or "folder", found "svn"'],
+    [
+      '{ "source": { "ref": "main" } }',
+      'c.json: /source/ref: expected a pinned commit (40 lowercase hex digits), found "main"',
+    ],
+    [
+      '{ "source": { "kind": "svn" } }',
+      'c.json: /source/kind: expected "github", "openapi" or "folder", found "svn"',
+    ],
     ['{ "source": { "rawBase": "x" } }', "c.json: /source/rawBase: unknown key"],
-    ['{ "source": { "apiBaseUrl": "ftp://x" } }', 'c.json: /source/apiBaseUrl: expected an http(s) URL, found "ftp://x"'],
+    [
+      '{ "source": { "apiBaseUrl": "ftp://x" } }',
+      'c.json: /source/apiBaseUrl: expected an http(s) URL, found "ftp://x"',
+    ],
     ['{ "roots": [] }', 'c.json: /roots: expected "*" or a non-empty list of schema names'],
     ['{ "root": ["A"] }', "c.json: /root: unknown key"],
     ["{", "c.json: malformed JSON"],
@@ -100,19 +176,44 @@ describe("config", () => {
     const github = DEFAULT_CONFIG.source;
     expect(chooseSource(github, undefined, undefined)).toBe(github);
     expect(chooseSource({ kind: "folder", path: "x" }, "github", undefined)).toEqual(github);
-    expect(chooseSource(github, "https://example.com/stable.json", undefined)).toEqual({ kind: "openapi", location: "https://example.com/stable.json" });
+    expect(chooseSource(github, "https://example.com/stable.json", undefined)).toEqual({
+      kind: "openapi",
+      location: "https://example.com/stable.json",
+    });
     expect(chooseSource(github, "schemas", undefined)).toEqual({ kind: "folder", path: "schemas" });
-    expect(chooseSource(github, "package.json", undefined)).toEqual({ kind: "openapi", location: "package.json" });
-    expect(chooseSource(github, undefined, "a".repeat(40))).toEqual({ ...github, ref: "a".repeat(40) });
-    expect(() => chooseSource(github, undefined, "main")).toThrow("--ref main: expected a full commit id");
-    expect(() => chooseSource(github, "schemas", "a".repeat(40))).toThrow("--ref pins a github source, but the source is folder schemas");
-    expect(() => chooseSource(github, "no/such/place", undefined)).toThrow("--from no/such/place: no such file or folder");
+    expect(chooseSource(github, "package.json", undefined)).toEqual({
+      kind: "openapi",
+      location: "package.json",
+    });
+    expect(chooseSource(github, undefined, "a".repeat(40))).toEqual({
+      ...github,
+      ref: "a".repeat(40),
+    });
+    expect(() => chooseSource(github, undefined, "main")).toThrow(
+      "--ref main: expected a full commit id",
+    );
+    expect(() => chooseSource(github, "schemas", "a".repeat(40))).toThrow(
+      "--ref pins a github source, but the source is folder schemas",
+    );
+    expect(() => chooseSource(github, "no/such/place", undefined)).toThrow(
+      "--from no/such/place: no such file or folder",
+    );
   });
 
   test("--pin rewrites only the commit", () => {
-    const text = '{\n  "$comment": "keep me",\n  "source": { "kind": "github", "ref": "' + "a".repeat(40) + '" },\n  "roots": ["X"]\n}\n';
-    const pinned = pinConfigText({ path: "c.json", text, config: parseConfig(text, "c.json") }, "b".repeat(40));
-    expect(JSON.parse(pinned)).toEqual({ $comment: "keep me", source: { kind: "github", ref: "b".repeat(40) }, roots: ["X"] });
+    const text =
+      '{\n  "$comment": "keep me",\n  "source": { "kind": "github", "ref": "' +
+      "a".repeat(40) +
+      '" },\n  "roots": ["X"]\n}\n';
+    const pinned = pinConfigText(
+      { path: "c.json", text, config: parseConfig(text, "c.json") },
+      "b".repeat(40),
+    );
+    expect(JSON.parse(pinned)).toEqual({
+      $comment: "keep me",
+      source: { kind: "github", ref: "b".repeat(40) },
+      roots: ["X"],
+    });
   });
 });
 
@@ -127,16 +228,28 @@ describe("lock", () => {
 
   test("renders with a fixed key order and files sorted; parses back", () => {
     const text = renderLock(lock);
-    expect(Object.keys(JSON.parse(text))).toEqual(["lockVersion", "source", "roots", "syncedAt", "files"]);
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      "lockVersion",
+      "source",
+      "roots",
+      "syncedAt",
+      "files",
+    ]);
     expect(Object.keys(JSON.parse(text).files)).toEqual(["a.json", "b.json"]);
-    expect(parseLock(text, "l.json")).toEqual({ ...lock, files: { "a.json": "2".repeat(64), "b.json": "1".repeat(64) } });
+    expect(parseLock(text, "l.json")).toEqual({
+      ...lock,
+      files: { "a.json": "2".repeat(64), "b.json": "1".repeat(64) },
+    });
     expect(sameApartFromTime(lock, { ...lock, syncedAt: "2030-01-01T00:00:00.000Z" })).toBe(true);
     expect(sameApartFromTime(lock, { ...lock, files: { "a.json": "2".repeat(64) } })).toBe(false);
   });
 
   test.each([
     ["{}", "l.json: /lockVersion: not a lock file: expected 1"],
-    ['{"lockVersion":1,"source":{"kind":"github","location":"x","revision":"y"},"roots":"*","syncedAt":"t","files":{"a.json":"nope"}}', "l.json: /files/a.json: not a lock file: expected a sha256 in hex"],
+    [
+      '{"lockVersion":1,"source":{"kind":"github","location":"x","revision":"y"},"roots":"*","syncedAt":"t","files":{"a.json":"nope"}}',
+      "l.json: /files/a.json: not a lock file: expected a sha256 in hex",
+    ],
   ])("refuses a broken lock %s", (text, message) => {
     expect(() => parseLock(text, "l.json")).toThrow(message);
   });
@@ -151,7 +264,7 @@ describe("lock", () => {
 });
 
 describe("building blocks", () => {
-  test("git blob ids are git's (git hash-object of \"hello\\n\")", () => {
+  test('git blob ids are git\'s (git hash-object of "hello\\n")', () => {
     expect(gitBlobId(Buffer.from("hello\n"))).toBe("ce013625030ba8dba906f756967f9e9ca394464a");
   });
 
@@ -166,7 +279,9 @@ describe("building blocks", () => {
     });
     expect(result).toEqual([50, 10, 40, 20, 30]);
     expect(most).toBe(2);
-    await expect(mapLimit([1, 2, 3], 3, async (n) => (n === 1 ? n : Promise.reject(new Error(`bad ${n}`))))).rejects.toThrow("bad 2");
+    await expect(
+      mapLimit([1, 2, 3], 3, async (n) => (n === 1 ? n : Promise.reject(new Error(`bad ${n}`)))),
+    ).rejects.toThrow("bad 2");
   });
 
   test("a failed swap leaves the folder and the files as they were", () => {
@@ -202,24 +317,38 @@ describe("sync from a loopback GitHub (hand-made set)", () => {
     const result = await syncSchemas(options(server, root));
     expect(result.files).toEqual(ROOT_CLOSURE);
     expect(readdirSync(join(root, "schemas")).sort()).toEqual(ROOT_CLOSURE);
-    for (const file of ROOT_CLOSURE) expect(readFileSync(join(root, "schemas", file))).toEqual(FIXTURE.get(file));
+    for (const file of ROOT_CLOSURE)
+      expect(readFileSync(join(root, "schemas", file))).toEqual(FIXTURE.get(file));
     // The guess for Mid named the decoy, so every file was indexed; a root with a true guess fetches less.
-    expect(server.requests.filter((r) => r.includes("/json-schema/")).sort()).toEqual([...FIXTURE.keys()].sort().map((f) => `/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/${f}`));
+    expect(server.requests.filter((r) => r.includes("/json-schema/")).sort()).toEqual(
+      [...FIXTURE.keys()]
+        .sort()
+        .map((f) => `/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/${f}`),
+    );
     expect(readFileSync(join(root, "schemas.lock.json"), "utf8")).toBe(
       renderLock({
         lockVersion: 1,
-        source: { kind: "github", location: `${server.baseUrl}/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/`, revision: LOOPBACK_COMMIT },
+        source: {
+          kind: "github",
+          location: `${server.baseUrl}/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/`,
+          revision: LOOPBACK_COMMIT,
+        },
         roots: ["Root"],
         syncedAt: "2026-01-02T03:04:05.000Z",
         files: Object.fromEntries(ROOT_CLOSURE.map((f) => [f, sha256(FIXTURE.get(f)!)])),
       }),
     );
-    expect(verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences).toEqual([]);
+    expect(
+      verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences,
+    ).toEqual([]);
 
     server.requests.length = 0;
     const leafOnly = await syncSchemas(options(server, tempDir("kst-sync-"), { roots: ["Leaf"] }));
     expect(leafOnly.files).toEqual(["klaviyo-leaf-schema.json"]);
-    expect(server.requests).toEqual([`/api/repos/api-evangelist/klaviyo/git/trees/${LOOPBACK_COMMIT}?recursive=1`, `/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/klaviyo-leaf-schema.json`]);
+    expect(server.requests).toEqual([
+      `/api/repos/api-evangelist/klaviyo/git/trees/${LOOPBACK_COMMIT}?recursive=1`,
+      `/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/klaviyo-leaf-schema.json`,
+    ]);
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -233,16 +362,28 @@ describe("sync from a loopback GitHub (hand-made set)", () => {
     // A new root set rewrites the lock with the new time.
     const all = await syncSchemas(options(server, root, { roots: "*", now: T2 }));
     expect(all.files).toEqual([...FIXTURE.keys()].sort());
-    expect(JSON.parse(readFileSync(join(root, "schemas.lock.json"), "utf8"))).toMatchObject({ roots: "*", syncedAt: "2026-02-03T04:05:06.000Z" });
+    expect(JSON.parse(readFileSync(join(root, "schemas.lock.json"), "utf8"))).toMatchObject({
+      roots: "*",
+      syncedAt: "2026-02-03T04:05:06.000Z",
+    });
     rmSync(root, { recursive: true, force: true });
   });
 
   test("--pin writes the commit into the config together with the folder and the lock", async () => {
     const root = tempDir("kst-sync-");
     const configPath = join(root, "upstream.config.json");
-    writeFileSync(configPath, JSON.stringify({ source: { ...server.source, ref: "a".repeat(40) }, roots: ["Root"] }, null, 2) + "\n");
+    writeFileSync(
+      configPath,
+      JSON.stringify(
+        { source: { ...server.source, ref: "a".repeat(40) }, roots: ["Root"] },
+        null,
+        2,
+      ) + "\n",
+    );
     const pinned = pinConfigText(readConfig(configPath), server.source.ref);
-    const result = await syncSchemas(options(server, root, { pinConfig: { path: configPath, bytes: pinned } }));
+    const result = await syncSchemas(
+      options(server, root, { pinConfig: { path: configPath, bytes: pinned } }),
+    );
     expect(result.wrote).toEqual({ folder: true, lock: true, config: true });
     expect(readConfig(configPath).config.source).toEqual(server.source);
     rmSync(root, { recursive: true, force: true });
@@ -250,80 +391,235 @@ describe("sync from a loopback GitHub (hand-made set)", () => {
 
   test("--frozen passes when the result equals the lock, and fails when it would change it", async () => {
     const root = tempDir("kst-sync-");
-    await expect(syncSchemas(options(server, root, { frozen: true }))).rejects.toThrow(`${join(root, "schemas.lock.json")}: --frozen needs a lock file to match, and there is none`);
+    await expect(syncSchemas(options(server, root, { frozen: true }))).rejects.toThrow(
+      `${join(root, "schemas.lock.json")}: --frozen needs a lock file to match, and there is none`,
+    );
     await syncSchemas(options(server, root));
     const before = state(root);
-    await expect(syncSchemas(options(server, root, { frozen: true }))).resolves.toMatchObject({ wrote: { folder: false, lock: false } });
-    await expect(syncSchemas(options(server, root, { frozen: true, roots: ["Leaf"] }))).rejects.toThrow("--frozen: the result differs from the lock (0 files added, 2 removed; klaviyo-root-schema.json is no longer vendored)");
-    await expect(syncSchemas(options(server, root, { frozen: true, source: { ...server.source, ref: "d".repeat(40) } }))).rejects.toThrow();
+    await expect(syncSchemas(options(server, root, { frozen: true }))).resolves.toMatchObject({
+      wrote: { folder: false, lock: false },
+    });
+    await expect(
+      syncSchemas(options(server, root, { frozen: true, roots: ["Leaf"] })),
+    ).rejects.toThrow(
+      "--frozen: the result differs from the lock (0 files added, 2 removed; klaviyo-root-schema.json is no longer vendored)",
+    );
+    await expect(
+      syncSchemas(
+        options(server, root, { frozen: true, source: { ...server.source, ref: "d".repeat(40) } }),
+      ),
+    ).rejects.toThrow();
     expect(state(root)).toEqual(before);
     rmSync(root, { recursive: true, force: true });
   });
 
   const raw = (file: string) => `/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/${file}`;
   const big = Buffer.from(JSON.stringify({ title: "Leaf", description: "x".repeat(200_000) }));
-  const failures: [string, { files?: Map<string, Buffer>; overrides?: [string, Override][]; listing?: Override; truncated?: boolean; extra?: Partial<SyncOptions> }, RegExp][] = [
-    ["HTTP 404 on a file", { overrides: [["klaviyo-leaf-schema.json", { status: 404 }]] }, /\/json-schema\/klaviyo-leaf-schema\.json: HTTP 404 Not Found$/],
-    ["HTTP 500 on the listing", { listing: { status: 500 } }, /\/git\/trees\/2ed7729f40aa23cac145e1e784890caf59205093\?recursive=1: HTTP 500 Internal Server Error$/],
-    ["a timeout (no answer)", { overrides: [["klaviyo-leaf-schema.json", { hang: true }]], extra: { limits: { timeoutMs: 300, maxBytes: 1 << 20 } } }, /klaviyo-leaf-schema\.json: timed out after 300 ms \(--timeout\)$/],
-    ["a timeout (the body stalls)", { overrides: [["klaviyo-leaf-schema.json", { stall: true }]], extra: { limits: { timeoutMs: 300, maxBytes: 1 << 20 } } }, /klaviyo-leaf-schema\.json: timed out after 300 ms/],
-    ["a response over the bound (Content-Length)", { overrides: [["klaviyo-leaf-schema.json", { body: big }]], extra: { limits: { timeoutMs: 10_000, maxBytes: 65_536 } } }, /klaviyo-leaf-schema\.json: response too large: \d+ bytes, over the bound of 65536 bytes \(--max-bytes\)$/],
-    ["a response over the bound (chunked)", { overrides: [["klaviyo-leaf-schema.json", { body: big, chunked: true }]], extra: { limits: { timeoutMs: 10_000, maxBytes: 65_536 } } }, /klaviyo-leaf-schema\.json: response too large: more than 65536 bytes/],
-    ["malformed JSON", { files: withFiles({ "klaviyo-leaf-schema.json": Buffer.from('{\n  "title": "Leaf",\n  "type": "string"\n  "x": 1\n}') }) }, /klaviyo-leaf-schema\.json:4:3: malformed JSON/],
-    ["malformed JSON in the listing", { listing: { body: "{ not json" } }, /recursive=1: malformed JSON/],
-    ["a $ref whose target upstream does not have", { files: withFiles({ "klaviyo-leaf-schema.json": undefined }) }, /klaviyo-root-schema\.json: \/properties\/leaf\/\$ref: \$ref "#\/components\/schemas\/Leaf" points at no schema named "Leaf" upstream \(searched 4 files at http:/],
-    ["a remote $ref", { files: withFiles({ "klaviyo-leaf-schema.json": schemaText("Leaf", { $ref: "https://example.com/x.json" }) }) }, /klaviyo-leaf-schema\.json: \/\$ref: \$ref "https:\/\/example\.com\/x\.json" is a URL/],
-    ["a root upstream does not have", { extra: { roots: ["Root", "Nope"] } }, /root schema "Nope" is not upstream/],
-    ["content that does not match the listing's blob id", { overrides: [["klaviyo-leaf-schema.json", { body: schemaText("Leaf", { type: "number" }) }]] }, /klaviyo-leaf-schema\.json: hash mismatch: content has git blob id [0-9a-f]{40}, but commit 2ed7729f40aa23cac145e1e784890caf59205093 lists [0-9a-f]{40}/],
-    ["the same commit with other bytes than the lock pins", { files: withFiles({ "klaviyo-leaf-schema.json": schemaText("Leaf", { type: "number" }) }) }, /klaviyo-leaf-schema\.json: hash mismatch: sha256 [0-9a-f]{64}, but .*schemas\.lock\.json pins [0-9a-f]{64} for the same github revision 2ed7729f40aa23cac145e1e784890caf59205093$/],
+  const failures: [
+    string,
+    {
+      files?: Map<string, Buffer>;
+      overrides?: [string, Override][];
+      listing?: Override;
+      truncated?: boolean;
+      extra?: Partial<SyncOptions>;
+    },
+    RegExp,
+  ][] = [
+    [
+      "HTTP 404 on a file",
+      { overrides: [["klaviyo-leaf-schema.json", { status: 404 }]] },
+      /\/json-schema\/klaviyo-leaf-schema\.json: HTTP 404 Not Found$/,
+    ],
+    [
+      "HTTP 500 on the listing",
+      { listing: { status: 500 } },
+      /\/git\/trees\/2ed7729f40aa23cac145e1e784890caf59205093\?recursive=1: HTTP 500 Internal Server Error$/,
+    ],
+    [
+      "a timeout (no answer)",
+      {
+        overrides: [["klaviyo-leaf-schema.json", { hang: true }]],
+        extra: { limits: { timeoutMs: 300, maxBytes: 1 << 20 } },
+      },
+      /klaviyo-leaf-schema\.json: timed out after 300 ms \(--timeout\)$/,
+    ],
+    [
+      "a timeout (the body stalls)",
+      {
+        overrides: [["klaviyo-leaf-schema.json", { stall: true }]],
+        extra: { limits: { timeoutMs: 300, maxBytes: 1 << 20 } },
+      },
+      /klaviyo-leaf-schema\.json: timed out after 300 ms/,
+    ],
+    [
+      "a response over the bound (Content-Length)",
+      {
+        overrides: [["klaviyo-leaf-schema.json", { body: big }]],
+        extra: { limits: { timeoutMs: 10_000, maxBytes: 65_536 } },
+      },
+      /klaviyo-leaf-schema\.json: response too large: \d+ bytes, over the bound of 65536 bytes \(--max-bytes\)$/,
+    ],
+    [
+      "a response over the bound (chunked)",
+      {
+        overrides: [["klaviyo-leaf-schema.json", { body: big, chunked: true }]],
+        extra: { limits: { timeoutMs: 10_000, maxBytes: 65_536 } },
+      },
+      /klaviyo-leaf-schema\.json: response too large: more than 65536 bytes/,
+    ],
+    [
+      "malformed JSON",
+      {
+        files: withFiles({
+          "klaviyo-leaf-schema.json": Buffer.from(
+            '{\n  "title": "Leaf",\n  "type": "string"\n  "x": 1\n}',
+          ),
+        }),
+      },
+      /klaviyo-leaf-schema\.json:4:3: malformed JSON/,
+    ],
+    [
+      "malformed JSON in the listing",
+      { listing: { body: "{ not json" } },
+      /recursive=1: malformed JSON/,
+    ],
+    [
+      "a $ref whose target upstream does not have",
+      { files: withFiles({ "klaviyo-leaf-schema.json": undefined }) },
+      /klaviyo-root-schema\.json: \/properties\/leaf\/\$ref: \$ref "#\/components\/schemas\/Leaf" points at no schema named "Leaf" upstream \(searched 4 files at http:/,
+    ],
+    [
+      "a remote $ref",
+      {
+        files: withFiles({
+          "klaviyo-leaf-schema.json": schemaText("Leaf", { $ref: "https://example.com/x.json" }),
+        }),
+      },
+      /klaviyo-leaf-schema\.json: \/\$ref: \$ref "https:\/\/example\.com\/x\.json" is a URL/,
+    ],
+    [
+      "a root upstream does not have",
+      { extra: { roots: ["Root", "Nope"] } },
+      /root schema "Nope" is not upstream/,
+    ],
+    [
+      "content that does not match the listing's blob id",
+      {
+        overrides: [["klaviyo-leaf-schema.json", { body: schemaText("Leaf", { type: "number" }) }]],
+      },
+      /klaviyo-leaf-schema\.json: hash mismatch: content has git blob id [0-9a-f]{40}, but commit 2ed7729f40aa23cac145e1e784890caf59205093 lists [0-9a-f]{40}/,
+    ],
+    [
+      "the same commit with other bytes than the lock pins",
+      { files: withFiles({ "klaviyo-leaf-schema.json": schemaText("Leaf", { type: "number" }) }) },
+      /klaviyo-leaf-schema\.json: hash mismatch: sha256 [0-9a-f]{64}, but .*schemas\.lock\.json pins [0-9a-f]{64} for the same github revision 2ed7729f40aa23cac145e1e784890caf59205093$/,
+    ],
     ["a truncated listing", { truncated: true }, /the git tree listing is truncated/],
-    ["two files declaring one name", { files: withFiles({ "klaviyo-unrelated-schema.json": schemaText("Leaf", {}) }), extra: { roots: "*" } }, /schema name "Leaf" is also declared by/],
+    [
+      "two files declaring one name",
+      {
+        files: withFiles({ "klaviyo-unrelated-schema.json": schemaText("Leaf", {}) }),
+        extra: { roots: "*" },
+      },
+      /schema name "Leaf" is also declared by/,
+    ],
   ];
 
-  test.each(failures)("%s: a one-line error, and the folder, lock and config stay byte for byte", async (_, setup, message) => {
-    const root = tempDir("kst-sync-");
-    await syncSchemas(options(server, root)); // pre-populate from the good upstream
-    const configPath = join(root, "upstream.config.json");
-    writeFileSync(configPath, JSON.stringify({ source: { ...server.source, ref: "a".repeat(40) } }));
-    const pinConfig = { path: configPath, bytes: pinConfigText(readConfig(configPath), LOOPBACK_COMMIT) };
-    const before = state(root);
-    const bad = await startLoopbackGitHub({ files: setup.files ?? FIXTURE, overrides: new Map(setup.overrides ?? []), ...(setup.listing ? { listing: setup.listing } : {}), truncated: setup.truncated ?? false });
-    try {
-      const error = await syncSchemas({ ...options(bad, root, { now: T2, pinConfig }), ...setup.extra }).then(
-        () => undefined,
-        (e: unknown) => e as Error,
+  test.each(failures)(
+    "%s: a one-line error, and the folder, lock and config stay byte for byte",
+    async (_, setup, message) => {
+      const root = tempDir("kst-sync-");
+      await syncSchemas(options(server, root)); // pre-populate from the good upstream
+      const configPath = join(root, "upstream.config.json");
+      writeFileSync(
+        configPath,
+        JSON.stringify({ source: { ...server.source, ref: "a".repeat(40) } }),
       );
-      expect(error?.name).toBe("SchemaError");
-      expect(error?.message).toMatch(message);
-      expect(error?.message).not.toContain("\n");
-      if (setup.overrides?.length || setup.files) expect(error?.message).toContain(bad.baseUrl);
-    } finally {
-      await bad.close();
-    }
-    expect(state(root)).toEqual(before);
-    rmSync(root, { recursive: true, force: true });
-  });
+      const pinConfig = {
+        path: configPath,
+        bytes: pinConfigText(readConfig(configPath), LOOPBACK_COMMIT),
+      };
+      const before = state(root);
+      const bad = await startLoopbackGitHub({
+        files: setup.files ?? FIXTURE,
+        overrides: new Map(setup.overrides ?? []),
+        ...(setup.listing ? { listing: setup.listing } : {}),
+        truncated: setup.truncated ?? false,
+      });
+      try {
+        const error = await syncSchemas({
+          ...options(bad, root, { now: T2, pinConfig }),
+          ...setup.extra,
+        }).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(error?.name).toBe("SchemaError");
+        expect(error?.message).toMatch(message);
+        expect(error?.message).not.toContain("\n");
+        if (setup.overrides?.length || setup.files) expect(error?.message).toContain(bad.baseUrl);
+      } finally {
+        await bad.close();
+      }
+      expect(state(root)).toEqual(before);
+      rmSync(root, { recursive: true, force: true });
+    },
+  );
 
   test("an OpenAPI document: split per schema; a schema name with a slash cannot write outside the folder", async () => {
     const root = tempDir("kst-sync-");
     const document = (schemas: object) => {
       const path = join(root, `openapi-${Object.keys(schemas).length}.json`);
-      writeFileSync(path, JSON.stringify({ openapi: "3.0.2", info: { title: "t", version: "v1" }, components: { schemas } }));
+      writeFileSync(
+        path,
+        JSON.stringify({
+          openapi: "3.0.2",
+          info: { title: "t", version: "v1" },
+          components: { schemas },
+        }),
+      );
       return path;
     };
-    const good = document({ Root: { type: "object", properties: { leaf: { $ref: "#/components/schemas/Leaf" } } }, Leaf: { type: "string" }, Other: { type: "number" } });
-    const result = await syncSchemas({ source: { kind: "openapi", location: good }, roots: ["Root"], outDir: join(root, "schemas"), lockPath: join(root, "schemas.lock.json") });
+    const good = document({
+      Root: { type: "object", properties: { leaf: { $ref: "#/components/schemas/Leaf" } } },
+      Leaf: { type: "string" },
+      Other: { type: "number" },
+    });
+    const result = await syncSchemas({
+      source: { kind: "openapi", location: good },
+      roots: ["Root"],
+      outDir: join(root, "schemas"),
+      lockPath: join(root, "schemas.lock.json"),
+    });
     expect(result.files).toEqual(["klaviyo-leaf-schema.json", "klaviyo-root-schema.json"]);
     expect(result.source).toMatchObject({ kind: "openapi", location: good, apiVersion: "v1" });
-    expect(JSON.parse(readFileSync(join(root, "schemas", "klaviyo-leaf-schema.json"), "utf8"))).toEqual({ $schema: "https://json-schema.org/draft/2020-12/schema", $id: "#/components/schemas/Leaf", title: "Leaf", type: "string" });
+    expect(
+      JSON.parse(readFileSync(join(root, "schemas", "klaviyo-leaf-schema.json"), "utf8")),
+    ).toEqual({
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "#/components/schemas/Leaf",
+      title: "Leaf",
+      type: "string",
+    });
 
     const before = state(root);
     const hostile = document({ "x/../../../escape": { type: "string" } });
     const after = { ...before, names: [...before.names, "openapi-1.json"].sort() };
-    await expect(syncSchemas({ source: { kind: "openapi", location: hostile }, roots: "*", outDir: join(root, "schemas"), lockPath: join(root, "schemas.lock.json") })).rejects.toThrow(
+    await expect(
+      syncSchemas({
+        source: { kind: "openapi", location: hostile },
+        roots: "*",
+        outDir: join(root, "schemas"),
+        lockPath: join(root, "schemas.lock.json"),
+      }),
+    ).rejects.toThrow(
       "/components/schemas/x~1..~1..~1..~1escape: not a component name: OpenAPI allows only letters, digits, '.', '-' and '_'",
     );
-    expect(state(root)).toEqual({ ...after, files: { ...before.files, "openapi-1.json": readFileSync(hostile, "base64") } });
+    expect(state(root)).toEqual({
+      ...after,
+      files: { ...before.files, "openapi-1.json": readFileSync(hostile, "base64") },
+    });
     expect(readdirSync(join(root, ".."))).not.toContain("escape-schema.json");
     rmSync(root, { recursive: true, force: true });
   });
@@ -334,7 +630,9 @@ describe("sync from a loopback GitHub (hand-made set)", () => {
     writeFileSync(join(root, "project", "package.json"), "{}");
     writeFileSync(join(root, "project", "README.md"), "keep me");
     const before = snapshotFolder(root);
-    await expect(syncSchemas(options(server, root, { outDir: join(root, "project") }))).rejects.toThrow(
+    await expect(
+      syncSchemas(options(server, root, { outDir: join(root, "project") })),
+    ).rejects.toThrow(
       `${join(root, "project")}: refusing to replace this folder: it holds files that are not schema files (README.md)`,
     );
     expect(snapshotFolder(root)).toEqual(before);
@@ -347,7 +645,9 @@ describe("sync from a loopback GitHub (hand-made set)", () => {
     const before = state(root);
     const gone = await startLoopbackGitHub({ files: FIXTURE });
     await gone.close();
-    await expect(syncSchemas(options(gone, root))).rejects.toThrow(/\/git\/trees\/.*recursive=1: network error \(ECONNREFUSED\)$/);
+    await expect(syncSchemas(options(gone, root))).rejects.toThrow(
+      /\/git\/trees\/.*recursive=1: network error \(ECONNREFUSED\)$/,
+    );
     expect(state(root)).toEqual(before);
     rmSync(root, { recursive: true, force: true });
   });
@@ -359,7 +659,10 @@ describe("the sync CLI (a subprocess against the loopback server)", () => {
   beforeAll(async () => {
     server = await startLoopbackGitHub({ files: FIXTURE });
     root = tempDir("kst-sync-cli-");
-    writeFileSync(join(root, "good.json"), JSON.stringify({ source: server.source, roots: ["Root"] }));
+    writeFileSync(
+      join(root, "good.json"),
+      JSON.stringify({ source: server.source, roots: ["Root"] }),
+    );
   });
   afterAll(async () => {
     await server.close();
@@ -369,21 +672,30 @@ describe("the sync CLI (a subprocess against the loopback server)", () => {
   // Asynchronous: the loopback server lives in this process and must keep answering while the CLI runs.
   const run = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile("npx", ["tsx", "scripts/sync.ts", ...args], { env: { ...process.env, GITHUB_TOKEN: "" } }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      });
+      execFile(
+        "npx",
+        ["tsx", "scripts/sync.ts", ...args],
+        { env: { ...process.env, GITHUB_TOKEN: "" } },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+        },
+      );
     });
   const paths = () => ["--out", join(root, "schemas"), "--lock", join(root, "schemas.lock.json")];
 
   test("vendors, verifies, and reports a tampered file with exit 1", async () => {
     const ok = await run(["--config", join(root, "good.json"), ...paths(), "--quiet"]);
     expect(ok).toMatchObject({ code: 0, stderr: "" });
-    expect(ok.stdout).toMatch(/^sync: 3 of 5 schemas from github http:\/\/127\.0\.0\.1:\d+\/api-evangelist\/klaviyo\/2ed7729f40aa23cac145e1e784890caf59205093\/json-schema\/ @ 2ed7729f40aa23cac145e1e784890caf59205093 → wrote .*schemas\/, .*schemas\.lock\.json in \d+\.\d\ds\n$/);
+    expect(ok.stdout).toMatch(
+      /^sync: 3 of 5 schemas from github http:\/\/127\.0\.0\.1:\d+\/api-evangelist\/klaviyo\/2ed7729f40aa23cac145e1e784890caf59205093\/json-schema\/ @ 2ed7729f40aa23cac145e1e784890caf59205093 → wrote .*schemas\/, .*schemas\.lock\.json in \d+\.\d\ds\n$/,
+    );
     expect(readdirSync(join(root, "schemas")).sort()).toEqual(ROOT_CLOSURE);
 
     const verified = await run(["--verify", ...paths()]);
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/matches .*schemas\.lock\.json \(3 files, github 2ed7729f40aa23cac145e1e784890caf59205093\)/);
+    expect(verified.stdout).toMatch(
+      /matches .*schemas\.lock\.json \(3 files, github 2ed7729f40aa23cac145e1e784890caf59205093\)/,
+    );
 
     writeFileSync(join(root, "schemas", "odd-name.json"), "{}");
     rmSync(join(root, "schemas", "klaviyo-leaf-schema.json"));
@@ -402,16 +714,41 @@ describe("the sync CLI (a subprocess against the loopback server)", () => {
     const sub = join(root, "untouched");
     mkdirSync(join(sub, "schemas"), { recursive: true });
     writeFileSync(join(sub, "schemas", "keep.json"), "{}");
-    writeFileSync(join(sub, "schemas.lock.json"), renderLock({ lockVersion: 1, source: { kind: "folder", location: "x", revision: "sha256:0" }, roots: ["Keep"], syncedAt: "2026-01-01T00:00:00.000Z", files: { "keep.json": sha256("{}") } }));
+    writeFileSync(
+      join(sub, "schemas.lock.json"),
+      renderLock({
+        lockVersion: 1,
+        source: { kind: "folder", location: "x", revision: "sha256:0" },
+        roots: ["Keep"],
+        syncedAt: "2026-01-01T00:00:00.000Z",
+        files: { "keep.json": sha256("{}") },
+      }),
+    );
     const before = state(sub);
     // The root's file is listed, but the server answers 404 for it.
-    const broken = await startLoopbackGitHub({ files: FIXTURE, overrides: new Map([["klaviyo-root-schema.json", { status: 404 }]]) });
+    const broken = await startLoopbackGitHub({
+      files: FIXTURE,
+      overrides: new Map([["klaviyo-root-schema.json", { status: 404 }]]),
+    });
     try {
-      writeFileSync(join(root, "bad.json"), JSON.stringify({ source: broken.source, roots: ["Root"] }));
-      const failed = await run(["--config", join(root, "bad.json"), "--out", join(sub, "schemas"), "--lock", join(sub, "schemas.lock.json"), "--quiet"]);
+      writeFileSync(
+        join(root, "bad.json"),
+        JSON.stringify({ source: broken.source, roots: ["Root"] }),
+      );
+      const failed = await run([
+        "--config",
+        join(root, "bad.json"),
+        "--out",
+        join(sub, "schemas"),
+        "--lock",
+        join(sub, "schemas.lock.json"),
+        "--quiet",
+      ]);
       expect(failed.code).toBe(1);
       expect(failed.stdout).toBe("");
-      expect(failed.stderr).toBe(`sync: error: ${broken.baseUrl}/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/klaviyo-root-schema.json: HTTP 404 Not Found\n`);
+      expect(failed.stderr).toBe(
+        `sync: error: ${broken.baseUrl}/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/klaviyo-root-schema.json: HTTP 404 Not Found\n`,
+      );
     } finally {
       await broken.close();
     }
@@ -422,112 +759,204 @@ describe("the sync CLI (a subprocess against the loopback server)", () => {
     const both = await run(["--all", "--roots", "A"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toBe("sync: error: --all and --roots exclude each other\n");
-    expect((await run(["--timeout", "soon"])).stderr).toBe("sync: error: --timeout soon: expected a positive whole number\n");
+    expect((await run(["--timeout", "soon"])).stderr).toBe(
+      "sync: error: --timeout soon: expected a positive whole number\n",
+    );
     const help = await run(["--help"]);
     expect(help.code).toBe(0);
-    for (const option of ["--config FILE", "--from SOURCE", "--ref COMMIT", "--pin", "--roots A,B", "--all", "--out DIR", "--lock FILE", "--frozen", "--note TEXT", "--verify", "--timeout MS", "--max-bytes N", "--help"]) {
+    for (const option of [
+      "--config FILE",
+      "--from SOURCE",
+      "--ref COMMIT",
+      "--pin",
+      "--roots A,B",
+      "--all",
+      "--out DIR",
+      "--lock FILE",
+      "--frozen",
+      "--note TEXT",
+      "--verify",
+      "--timeout MS",
+      "--max-bytes N",
+      "--help",
+    ]) {
       expect(help.stdout).toContain(option);
     }
   });
 });
 
-describeWithUpstream("sync from a loopback GitHub serving the upstream set", UPSTREAM_SET, hasUpstreamSet, () => {
-  let server: LoopbackGitHub;
-  let upstream: Map<string, Buffer>;
-  beforeAll(async () => {
-    upstream = readFolderFiles(UPSTREAM_SET);
-    server = await startLoopbackGitHub({ files: upstream });
-  });
-  afterAll(() => server.close());
+describeWithUpstream(
+  "sync from a loopback GitHub serving the upstream set",
+  UPSTREAM_SET,
+  hasUpstreamSet,
+  () => {
+    let server: LoopbackGitHub;
+    let upstream: Map<string, Buffer>;
+    beforeAll(async () => {
+      upstream = readFolderFiles(UPSTREAM_SET);
+      server = await startLoopbackGitHub({ files: upstream });
+    });
+    afterAll(() => server.close());
 
-  const run = (root: string, extra: Partial<SyncOptions> = {}) =>
-    syncSchemas({ source: server.source, roots: [SEED], outDir: join(root, "schemas"), lockPath: join(root, "schemas.lock.json"), now: T1, ...extra });
+    const run = (root: string, extra: Partial<SyncOptions> = {}) =>
+      syncSchemas({
+        source: server.source,
+        roots: [SEED],
+        outDir: join(root, "schemas"),
+        lockPath: join(root, "schemas.lock.json"),
+        now: T1,
+        ...extra,
+      });
 
-  test("roots = the seed: exactly its closure of 7 files, upstream's bytes, 8 requests, a lock that verifies", async () => {
-    const root = tempDir("kst-sync-");
-    server.requests.length = 0;
-    const result = await run(root);
-    expect(result.files).toEqual(SEED_CLOSURE);
-    expect(result.upstreamCount).toBe(1194);
-    expect(readdirSync(join(root, "schemas")).sort()).toEqual(SEED_CLOSURE);
-    for (const file of SEED_CLOSURE) expect(readFileSync(join(root, "schemas", file))).toEqual(upstream.get(file));
-    expect(server.requests).toHaveLength(1 + 7);
-    const lock = JSON.parse(readFileSync(join(root, "schemas.lock.json"), "utf8"));
-    expect(lock.source).toEqual({ kind: "github", location: `${server.baseUrl}/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/`, revision: LOOPBACK_COMMIT });
-    expect(lock.files).toEqual(Object.fromEntries(SEED_CLOSURE.map((f) => [f, sha256(upstream.get(f)!)])));
-    expect(verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences).toEqual([]);
-
-    // --verify catches a tampered file.
-    const file = join(root, "schemas", "klaviyo-objectlinks-schema.json");
-    writeFileSync(file, readFileSync(file, "utf8").replace('"self"', '"selfish"'));
-    expect(verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences).toEqual([
-      { file: "klaviyo-objectlinks-schema.json", problem: "mismatch", expected: sha256(upstream.get("klaviyo-objectlinks-schema.json")!), actual: sha256(readFileSync(file)) },
-    ]);
-    rmSync(root, { recursive: true, force: true });
-  });
-
-  test("twice, into two folders: identical bytes in the schema folder and the lock", async () => {
-    const [a, b] = [tempDir("kst-sync-"), tempDir("kst-sync-")];
-    await run(a);
-    await run(b);
-    expect(snapshotFolder(a)).toEqual(snapshotFolder(b));
-    rmSync(a, { recursive: true, force: true });
-    rmSync(b, { recursive: true, force: true });
-  });
-
-  test("--all: all 1,194 files, byte for byte upstream's; the lock verifies", async () => {
-    const root = tempDir("kst-sync-");
-    const result = await run(root, { roots: "*" });
-    expect(result.files).toHaveLength(1194);
-    const written = readdirSync(join(root, "schemas")).sort();
-    expect(written).toEqual([...upstream.keys()].sort());
-    for (const file of written) expect(readFileSync(join(root, "schemas", file)).equals(upstream.get(file)!)).toBe(true);
-    expect(verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences).toEqual([]);
-    rmSync(root, { recursive: true, force: true });
-  });
-
-  test("a $ref whose target upstream lacks: the error names the file and the place, nothing is written", async () => {
-    const partial = await startLoopbackGitHub({ files: readFolderFiles(UPSTREAM_SET, SEED_CLOSURE.filter((f) => f !== "klaviyo-objectlinks-schema.json")) });
-    const root = tempDir("kst-sync-");
-    try {
-      await expect(syncSchemas({ source: partial.source, roots: [SEED], outDir: join(root, "schemas"), lockPath: join(root, "schemas.lock.json") })).rejects.toThrow(
-        /klaviyo-postcatalogitemcreatejobresponse-schema\.json: \/properties\/data\/properties\/links\/\$ref: \$ref "#\/components\/schemas\/ObjectLinks" points at no schema named "ObjectLinks" upstream \(searched 6 files/,
+    test("roots = the seed: exactly its closure of 7 files, upstream's bytes, 8 requests, a lock that verifies", async () => {
+      const root = tempDir("kst-sync-");
+      server.requests.length = 0;
+      const result = await run(root);
+      expect(result.files).toEqual(SEED_CLOSURE);
+      expect(result.upstreamCount).toBe(1194);
+      expect(readdirSync(join(root, "schemas")).sort()).toEqual(SEED_CLOSURE);
+      for (const file of SEED_CLOSURE)
+        expect(readFileSync(join(root, "schemas", file))).toEqual(upstream.get(file));
+      expect(server.requests).toHaveLength(1 + 7);
+      const lock = JSON.parse(readFileSync(join(root, "schemas.lock.json"), "utf8"));
+      expect(lock.source).toEqual({
+        kind: "github",
+        location: `${server.baseUrl}/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/`,
+        revision: LOOPBACK_COMMIT,
+      });
+      expect(lock.files).toEqual(
+        Object.fromEntries(SEED_CLOSURE.map((f) => [f, sha256(upstream.get(f)!)])),
       );
-    } finally {
-      await partial.close();
-    }
-    expect(readdirSync(root)).toEqual([]);
-    rmSync(root, { recursive: true, force: true });
-  });
+      expect(
+        verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences,
+      ).toEqual([]);
 
-  test("from a local folder: the same closure and the same bytes as over HTTP", async () => {
-    const [http, local] = [tempDir("kst-sync-"), tempDir("kst-sync-")];
-    await run(http);
-    const result = await run(local, { source: { kind: "folder", path: UPSTREAM_SET } });
-    expect(result.files).toEqual(SEED_CLOSURE);
-    expect(result.source).toMatchObject({ kind: "folder", location: UPSTREAM_SET, revision: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
-    expect(snapshotFolder(join(local, "schemas"))).toEqual(snapshotFolder(join(http, "schemas")));
-    expect(verifySchemas(join(local, "schemas"), join(local, "schemas.lock.json")).differences).toEqual([]);
-    rmSync(http, { recursive: true, force: true });
-    rmSync(local, { recursive: true, force: true });
-  });
-});
+      // --verify catches a tampered file.
+      const file = join(root, "schemas", "klaviyo-objectlinks-schema.json");
+      writeFileSync(file, readFileSync(file, "utf8").replace('"self"', '"selfish"'));
+      expect(
+        verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences,
+      ).toEqual([
+        {
+          file: "klaviyo-objectlinks-schema.json",
+          problem: "mismatch",
+          expected: sha256(upstream.get("klaviyo-objectlinks-schema.json")!),
+          actual: sha256(readFileSync(file)),
+        },
+      ]);
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    test("twice, into two folders: identical bytes in the schema folder and the lock", async () => {
+      const [a, b] = [tempDir("kst-sync-"), tempDir("kst-sync-")];
+      await run(a);
+      await run(b);
+      expect(snapshotFolder(a)).toEqual(snapshotFolder(b));
+      rmSync(a, { recursive: true, force: true });
+      rmSync(b, { recursive: true, force: true });
+    });
+
+    test("--all: all 1,194 files, byte for byte upstream's; the lock verifies", async () => {
+      const root = tempDir("kst-sync-");
+      const result = await run(root, { roots: "*" });
+      expect(result.files).toHaveLength(1194);
+      const written = readdirSync(join(root, "schemas")).sort();
+      expect(written).toEqual([...upstream.keys()].sort());
+      for (const file of written)
+        expect(readFileSync(join(root, "schemas", file)).equals(upstream.get(file)!)).toBe(true);
+      expect(
+        verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences,
+      ).toEqual([]);
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    test("a $ref whose target upstream lacks: the error names the file and the place, nothing is written", async () => {
+      const partial = await startLoopbackGitHub({
+        files: readFolderFiles(
+          UPSTREAM_SET,
+          SEED_CLOSURE.filter((f) => f !== "klaviyo-objectlinks-schema.json"),
+        ),
+      });
+      const root = tempDir("kst-sync-");
+      try {
+        await expect(
+          syncSchemas({
+            source: partial.source,
+            roots: [SEED],
+            outDir: join(root, "schemas"),
+            lockPath: join(root, "schemas.lock.json"),
+          }),
+        ).rejects.toThrow(
+          /klaviyo-postcatalogitemcreatejobresponse-schema\.json: \/properties\/data\/properties\/links\/\$ref: \$ref "#\/components\/schemas\/ObjectLinks" points at no schema named "ObjectLinks" upstream \(searched 6 files/,
+        );
+      } finally {
+        await partial.close();
+      }
+      expect(readdirSync(root)).toEqual([]);
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    test("from a local folder: the same closure and the same bytes as over HTTP", async () => {
+      const [http, local] = [tempDir("kst-sync-"), tempDir("kst-sync-")];
+      await run(http);
+      const result = await run(local, { source: { kind: "folder", path: UPSTREAM_SET } });
+      expect(result.files).toEqual(SEED_CLOSURE);
+      expect(result.source).toMatchObject({
+        kind: "folder",
+        location: UPSTREAM_SET,
+        revision: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      });
+      expect(snapshotFolder(join(local, "schemas"))).toEqual(snapshotFolder(join(http, "schemas")));
+      expect(
+        verifySchemas(join(local, "schemas"), join(local, "schemas.lock.json")).differences,
+      ).toEqual([]);
+      rmSync(http, { recursive: true, force: true });
+      rmSync(local, { recursive: true, force: true });
+    });
+  },
+);
 
 describeWithUpstream("sync from the OpenAPI document", UPSTREAM_OPENAPI, hasUpstreamOpenApi, () => {
   const document = () => readFileSync(UPSTREAM_OPENAPI);
   // The 2026-07-15 seed gains `meta: ResponseMeta`, and ResponseMeta reaches AgentHints.
-  const CLOSURE_0715 = [...SEED_CLOSURE, "klaviyo-agenthints-schema.json", "klaviyo-responsemeta-schema.json"].sort();
+  const CLOSURE_0715 = [
+    ...SEED_CLOSURE,
+    "klaviyo-agenthints-schema.json",
+    "klaviyo-responsemeta-schema.json",
+  ].sort();
 
   test("from the file: the closure split into upstream's layout, with $schema, $id and title", async () => {
     const root = tempDir("kst-sync-");
-    const result = await syncSchemas({ source: { kind: "openapi", location: UPSTREAM_OPENAPI }, roots: [SEED], outDir: join(root, "schemas"), lockPath: join(root, "schemas.lock.json"), now: T1 });
+    const result = await syncSchemas({
+      source: { kind: "openapi", location: UPSTREAM_OPENAPI },
+      roots: [SEED],
+      outDir: join(root, "schemas"),
+      lockPath: join(root, "schemas.lock.json"),
+      now: T1,
+    });
     expect(result.files).toEqual(CLOSURE_0715);
     expect(result.upstreamCount).toBe(1290);
-    expect(result.source).toEqual({ kind: "openapi", location: UPSTREAM_OPENAPI, revision: `sha256:${sha256(document())}`, apiVersion: "2026-07-15" });
-    const seed = JSON.parse(readFileSync(join(root, "schemas", "klaviyo-postcatalogitemcreatejobresponse-schema.json"), "utf8"));
+    expect(result.source).toEqual({
+      kind: "openapi",
+      location: UPSTREAM_OPENAPI,
+      revision: `sha256:${sha256(document())}`,
+      apiVersion: "2026-07-15",
+    });
+    const seed = JSON.parse(
+      readFileSync(
+        join(root, "schemas", "klaviyo-postcatalogitemcreatejobresponse-schema.json"),
+        "utf8",
+      ),
+    );
     expect(Object.keys(seed).slice(0, 3)).toEqual(["$schema", "$id", "title"]);
-    expect(seed).toMatchObject({ $id: `#/components/schemas/${SEED}`, title: SEED, properties: { meta: { $ref: "#/components/schemas/ResponseMeta" } } });
-    expect(verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences).toEqual([]);
+    expect(seed).toMatchObject({
+      $id: `#/components/schemas/${SEED}`,
+      title: SEED,
+      properties: { meta: { $ref: "#/components/schemas/ResponseMeta" } },
+    });
+    expect(
+      verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences,
+    ).toEqual([]);
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -536,14 +965,32 @@ describeWithUpstream("sync from the OpenAPI document", UPSTREAM_OPENAPI, hasUpst
     const [fromUrl, fromFile] = [tempDir("kst-sync-"), tempDir("kst-sync-")];
     try {
       const url = `${server.source.rawBaseUrl}/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/stable.json`;
-      const result = await syncSchemas({ source: { kind: "openapi", location: url }, roots: [SEED], outDir: join(fromUrl, "schemas"), lockPath: join(fromUrl, "l.json") });
+      const result = await syncSchemas({
+        source: { kind: "openapi", location: url },
+        roots: [SEED],
+        outDir: join(fromUrl, "schemas"),
+        lockPath: join(fromUrl, "l.json"),
+      });
       expect(result.source.location).toBe(url);
-      await syncSchemas({ source: { kind: "openapi", location: UPSTREAM_OPENAPI }, roots: [SEED], outDir: join(fromFile, "schemas"), lockPath: join(fromFile, "l.json") });
-      expect(snapshotFolder(join(fromUrl, "schemas"))).toEqual(snapshotFolder(join(fromFile, "schemas")));
-      // The document is 3 MB: a 1 MB bound refuses it, and nothing is written.
-      await expect(syncSchemas({ source: { kind: "openapi", location: url }, roots: [SEED], outDir: join(fromUrl, "other"), lockPath: join(fromUrl, "other.json"), limits: { timeoutMs: 30_000, maxBytes: 1 << 20 } })).rejects.toThrow(
-        `${url}: response too large`,
+      await syncSchemas({
+        source: { kind: "openapi", location: UPSTREAM_OPENAPI },
+        roots: [SEED],
+        outDir: join(fromFile, "schemas"),
+        lockPath: join(fromFile, "l.json"),
+      });
+      expect(snapshotFolder(join(fromUrl, "schemas"))).toEqual(
+        snapshotFolder(join(fromFile, "schemas")),
       );
+      // The document is 3 MB: a 1 MB bound refuses it, and nothing is written.
+      await expect(
+        syncSchemas({
+          source: { kind: "openapi", location: url },
+          roots: [SEED],
+          outDir: join(fromUrl, "other"),
+          lockPath: join(fromUrl, "other.json"),
+          limits: { timeoutMs: 30_000, maxBytes: 1 << 20 },
+        }),
+      ).rejects.toThrow(`${url}: response too large`);
       expect(readdirSync(fromUrl).sort()).toEqual(["l.json", "schemas"]);
     } finally {
       await server.close();

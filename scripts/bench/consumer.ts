@@ -20,13 +20,29 @@ export const IMPORT_COUNTS = [0, 1, 50] as const;
  * Lays out `root`/node_modules/<package> from `generatedDir` and one project per consumer under `root`.
  * `typeNames` are the package's exported aliases; the one-type consumer imports `oneType`.
  */
-export function setUpConsumers(root: string, projectRoot: string, generatedDir: string, typeNames: readonly string[], oneType: string): Consumer[] {
-  const manifest = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as Record<string, unknown>;
+export function setUpConsumers(
+  root: string,
+  projectRoot: string,
+  generatedDir: string,
+  typeNames: readonly string[],
+  oneType: string,
+): Consumer[] {
+  const manifest = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
   const name = String(manifest["name"]);
   const packageDir = join(root, "node_modules", name);
   mkdirSync(packageDir, { recursive: true });
   const fields = ["name", "version", "type", "types", "typings", "exports", "main", "sideEffects"];
-  writeFileSync(join(packageDir, "package.json"), JSON.stringify(Object.fromEntries(fields.filter((f) => f in manifest).map((f) => [f, manifest[f]])), null, 2) + "\n");
+  writeFileSync(
+    join(packageDir, "package.json"),
+    JSON.stringify(
+      Object.fromEntries(fields.filter((f) => f in manifest).map((f) => [f, manifest[f]])),
+      null,
+      2,
+    ) + "\n",
+  );
   const typesEntry = String(manifest["types"] ?? "./generated/index.d.ts");
   const folder = typesEntry.replace(/^\.\//, "").split("/")[0]!;
   cpSync(generatedDir, join(packageDir, folder), { recursive: true });
@@ -39,9 +55,32 @@ export function setUpConsumers(root: string, projectRoot: string, generatedDir: 
       const names = imports === 0 ? [] : imports === 1 ? [oneType] : fifty;
       const dir = join(root, `imports-${imports}-skiplibcheck-${skipLibCheck ? "on" : "off"}`);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext", skipLibCheck, types: [] }, files: ["index.ts"] }, null, 2) + "\n");
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify(
+          {
+            compilerOptions: {
+              strict: true,
+              noEmit: true,
+              target: "es2022",
+              module: "nodenext",
+              moduleResolution: "nodenext",
+              skipLibCheck,
+              types: [],
+            },
+            files: ["index.ts"],
+          },
+          null,
+          2,
+        ) + "\n",
+      );
       writeFileSync(join(dir, "index.ts"), consumerSource(name, names));
-      consumers.push({ label: `${imports === 0 ? "no import" : imports === 1 ? "one type" : `${imports} types`}, skipLibCheck ${skipLibCheck ? "on" : "off"}`, imports, skipLibCheck, dir });
+      consumers.push({
+        label: `${imports === 0 ? "no import" : imports === 1 ? "one type" : `${imports} types`}, skipLibCheck ${skipLibCheck ? "on" : "off"}`,
+        imports,
+        skipLibCheck,
+        dir,
+      });
     }
   }
   return consumers;

@@ -12,14 +12,24 @@ import { join } from "node:path";
 import { compile, type JSONSchema } from "json-schema-to-typescript";
 
 const [dir, out] = process.argv.slice(2);
-if (dir === undefined || out === undefined) throw new Error("usage: json-schema-to-typescript <schema folder> <output file>");
+if (dir === undefined || out === undefined)
+  throw new Error("usage: json-schema-to-typescript <schema folder> <output file>");
 const definitions: Record<string, JSONSchema> = {};
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
-  const schema = JSON.parse(readFileSync(join(dir, file), "utf8").replaceAll('"#/components/schemas/', '"#/definitions/')) as JSONSchema;
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith(".json"))
+  .sort()) {
+  const schema = JSON.parse(
+    readFileSync(join(dir, file), "utf8").replaceAll('"#/components/schemas/', '"#/definitions/'),
+  ) as JSONSchema;
   delete schema.$schema;
   definitions[schema.title!] = schema;
 }
-const combined: JSONSchema = { title: "KlaviyoSchemas", type: "object", additionalProperties: false, definitions };
+const combined: JSONSchema = {
+  title: "KlaviyoSchemas",
+  type: "object",
+  additionalProperties: false,
+  definitions,
+};
 const declarations = await compile(combined, "KlaviyoSchemas", {
   bannerComment: "",
   declareExternallyReferenced: true,

@@ -14,19 +14,30 @@ export interface Sample {
 }
 
 const GNU_TIME = "/usr/bin/time";
-export const canMeasureMemory = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ["-f", "%M", "true"], { encoding: "utf8" }).status === 0;
+export const canMeasureMemory =
+  existsSync(GNU_TIME) &&
+  spawnSync(GNU_TIME, ["-f", "%M", "true"], { encoding: "utf8" }).status === 0;
 
 /** Runs `argv` once; throws (with its stderr) when it exits with a code other than `expectStatus`. */
-export function measure(argv: readonly string[], options: { cwd: string; scratch: string; expectStatus?: number }): Sample {
+export function measure(
+  argv: readonly string[],
+  options: { cwd: string; scratch: string; expectStatus?: number },
+): Sample {
   const statsFile = join(options.scratch, "time.txt");
   const command = canMeasureMemory ? [GNU_TIME, "-f", "%M", "-o", statsFile, ...argv] : [...argv];
   const started = process.hrtime.bigint();
-  const run = spawnSync(command[0]!, command.slice(1), { cwd: options.cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(command[0]!, command.slice(1), {
+    cwd: options.cwd,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.error) throw run.error;
   const expected = options.expectStatus ?? 0;
   if (run.status !== expected) {
-    throw new Error(`bench: ${argv.join(" ")} exited ${run.status ?? run.signal}, expected ${expected}\n${run.stderr.trim()}`);
+    throw new Error(
+      `bench: ${argv.join(" ")} exited ${run.status ?? run.signal}, expected ${expected}\n${run.stderr.trim()}`,
+    );
   }
   let maxRssMb: number | null = null;
   if (canMeasureMemory) {

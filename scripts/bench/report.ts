@@ -10,7 +10,15 @@ export interface CaseResult {
 
 export interface BenchResults {
   date: string;
-  machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string; loadAverageBefore: number; loadAverageAfter: number };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGb: number;
+    node: string;
+    platform: string;
+    loadAverageBefore: number;
+    loadAverageAfter: number;
+  };
   runs: number;
   schemas: string;
   schemaCount: number;
@@ -39,13 +47,18 @@ export function formatReport(results: BenchResults): { table: string; summary: S
   const medians: Summary["medians"] = {};
   for (const c of results.cases) {
     const rss = c.samples.map((s) => s.maxRssMb).filter((m): m is number => m !== null);
-    medians[c.id] = { seconds: median(c.samples.map((s) => s.seconds)), maxRssMb: rss.length > 0 ? median(rss) : null };
+    medians[c.id] = {
+      seconds: median(c.samples.map((s) => s.seconds)),
+      maxRssMb: rss.length > 0 ? median(rss) : null,
+    };
   }
   const targets: Target[] = [];
-  const ratio = (id: string, to: string) => (medians[id] && medians[to] ? medians[id].seconds / medians[to].seconds : undefined);
+  const ratio = (id: string, to: string) =>
+    medians[id] && medians[to] ? medians[id].seconds / medians[to].seconds : undefined;
   const addRatio = (name: string, id: string, limit: number) => {
     const value = ratio(id, PEER);
-    if (value !== undefined) targets.push({ name, value, limit, unit: "ratio", met: value <= limit });
+    if (value !== undefined)
+      targets.push({ name, value, limit, unit: "ratio", met: value <= limit });
   };
   addRatio("cold full generation / json-schema-to-typescript", "generate-cold", 0.8);
   addRatio("no-op --check / json-schema-to-typescript", "generate-check-noop", 0.1);
@@ -53,32 +66,64 @@ export function formatReport(results: BenchResults): { table: string; summary: S
   const coldRss = medians["generate-cold"]?.maxRssMb;
   const peerRss = medians[PEER]?.maxRssMb;
   if (coldRss != null && peerRss != null) {
-    targets.push({ name: "peak memory, cold full generation / json-schema-to-typescript", value: coldRss / peerRss, limit: 1, unit: "ratio", met: coldRss <= peerRss });
+    targets.push({
+      name: "peak memory, cold full generation / json-schema-to-typescript",
+      value: coldRss / peerRss,
+      limit: 1,
+      unit: "ratio",
+      met: coldRss <= peerRss,
+    });
   }
   for (const skip of ["on", "off"]) {
     const base = medians[`tsc-imports-0-skiplibcheck-${skip}`];
     const one = medians[`tsc-imports-1-skiplibcheck-${skip}`];
     if (base && one) {
       const value = one.seconds - base.seconds;
-      targets.push({ name: `consumer importing one type, skipLibCheck ${skip}: extra tsc time`, value, limit: 0.1, unit: "s", met: value <= 0.1 });
+      targets.push({
+        name: `consumer importing one type, skipLibCheck ${skip}: extra tsc time`,
+        value,
+        limit: 0.1,
+        unit: "s",
+        met: value <= 0.1,
+      });
     }
   }
 
   const m = results.machine;
   const lines: string[] = [];
-  lines.push(`Bench, ${results.date.slice(0, 16).replace("T", " ")} UTC: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.platform}, Node ${m.node}`);
-  lines.push(`${results.runs} runs per case, interleaved; medians. Load average ${m.loadAverageBefore} before, ${m.loadAverageAfter} after: absolute times are noisy, compare the ratios.`);
-  lines.push(`Schema set: ${results.schemas} (${results.schemaCount} schemas). generate started as: ${results.generateCommand}`);
+  lines.push(
+    `Bench, ${results.date.slice(0, 16).replace("T", " ")} UTC: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.platform}, Node ${m.node}`,
+  );
+  lines.push(
+    `${results.runs} runs per case, interleaved; medians. Load average ${m.loadAverageBefore} before, ${m.loadAverageAfter} after: absolute times are noisy, compare the ratios.`,
+  );
+  lines.push(
+    `Schema set: ${results.schemas} (${results.schemaCount} schemas). generate started as: ${results.generateCommand}`,
+  );
 
   const generation = results.cases.filter((c) => c.group === "generation");
   if (generation.length > 0) {
     lines.push("");
-    lines.push(row(["Generation", "median", `÷ ${PEER}`, "max RSS", "÷ peer's RSS"], [44, 9, 28, 9, 12]));
+    lines.push(
+      row(["Generation", "median", `÷ ${PEER}`, "max RSS", "÷ peer's RSS"], [44, 9, 28, 9, 12]),
+    );
     for (const c of generation) {
       const med = medians[c.id]!;
       const r = ratio(c.id, PEER);
-      const rssRatio = med.maxRssMb != null && peerRss != null ? (med.maxRssMb / peerRss).toFixed(2) : "";
-      lines.push(row([c.label, seconds(med.seconds), r === undefined ? "" : r.toFixed(2), mb(med.maxRssMb), rssRatio], [44, 9, 28, 9, 12]));
+      const rssRatio =
+        med.maxRssMb != null && peerRss != null ? (med.maxRssMb / peerRss).toFixed(2) : "";
+      lines.push(
+        row(
+          [
+            c.label,
+            seconds(med.seconds),
+            r === undefined ? "" : r.toFixed(2),
+            mb(med.maxRssMb),
+            rssRatio,
+          ],
+          [44, 9, 28, 9, 12],
+        ),
+      );
     }
   }
   const consumers = results.cases.filter((c) => c.group === "consumer");
@@ -90,9 +135,16 @@ export function formatReport(results: BenchResults): { table: string; summary: S
         const own = medians[`tsc-imports-${imports}-skiplibcheck-${skip}`];
         const base = medians[`tsc-imports-0-skiplibcheck-${skip}`];
         if (!own || !base) return "";
-        return imports === 0 ? seconds(own.seconds) : `${seconds(own.seconds)} (+${(own.seconds - base.seconds).toFixed(2)} s)`;
+        return imports === 0
+          ? seconds(own.seconds)
+          : `${seconds(own.seconds)} (+${(own.seconds - base.seconds).toFixed(2)} s)`;
       };
-      const label = imports === 0 ? "no import (the baseline)" : imports === 1 ? "importing one type" : `importing ${imports} types`;
+      const label =
+        imports === 0
+          ? "no import (the baseline)"
+          : imports === 1
+            ? "importing one type"
+            : `importing ${imports} types`;
       lines.push(row([label, cell("on"), cell("off")], [44, 22, 22]));
     }
   }
@@ -109,7 +161,10 @@ export function formatReport(results: BenchResults): { table: string; summary: S
 }
 
 function row(cells: string[], widths: number[]): string {
-  return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(" ").trimEnd();
+  return cells
+    .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+    .join(" ")
+    .trimEnd();
 }
 
 function seconds(s: number): string {

@@ -16,7 +16,16 @@ import { COMPONENTS_PREFIX } from "../pipeline/resolve.js";
 import { mapSchema } from "../pipeline/walk.js";
 
 /** Annotations that reach only JSDoc, never a type. (`summary` is also where normalize puts readOnly notes.) */
-export const DOCS_KEYWORDS: readonly string[] = ["$comment", "default", "description", "example", "examples", "externalDocs", "summary", "title"];
+export const DOCS_KEYWORDS: readonly string[] = [
+  "$comment",
+  "default",
+  "description",
+  "example",
+  "examples",
+  "externalDocs",
+  "summary",
+  "title",
+];
 
 /** Set-like keywords: order carries no meaning. */
 const UNORDERED = ["required", "enum", "type", "oneOf", "anyOf", "allOf"];
@@ -44,7 +53,8 @@ export type Detail =
   | { kind: "keyword-removed"; path: string; keyword: string; value: Json }
   | { kind: "keyword-changed"; path: string; keyword: string; from: Json; to: Json };
 
-export type Comparison = { kind: "same" } | { kind: "docs" } | { kind: "changed"; details: Detail[] };
+export type Comparison =
+  { kind: "same" } | { kind: "docs" } | { kind: "changed"; details: Detail[] };
 
 /** Compares one schema's normalised body, old against new. `name` only labels errors. */
 export function compareSchemas(name: string, before: JsonObject, after: JsonObject): Comparison {
@@ -64,8 +74,16 @@ export function canonical(name: string, schema: Json, withoutDocs: boolean): str
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(node)) {
       if (withoutDocs && DOCS_KEYWORDS.includes(key)) continue;
-      const sorted = UNORDERED.includes(key) && Array.isArray(value) ? [...value].sort((a, b) => compareText(stableStringify(a), stableStringify(b))) : value;
-      Object.defineProperty(out, key, { value: sorted, enumerable: true, writable: true, configurable: true });
+      const sorted =
+        UNORDERED.includes(key) && Array.isArray(value)
+          ? [...value].sort((a, b) => compareText(stableStringify(a), stableStringify(b)))
+          : value;
+      Object.defineProperty(out, key, {
+        value: sorted,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   });
@@ -82,10 +100,17 @@ export function stableStringify(value: Json): string {
   return JSON.stringify(value);
 }
 
-function diffNode(name: string, rawBefore: Json, rawAfter: Json, path: string, out: Detail[]): void {
+function diffNode(
+  name: string,
+  rawBefore: Json,
+  rawAfter: Json,
+  path: string,
+  out: Detail[],
+): void {
   if (!isObject(rawBefore) || !isObject(rawAfter)) {
     // Boolean schemas (`true` / `false`): only whole-value changes are possible.
-    if (stableStringify(rawBefore) !== stableStringify(rawAfter)) out.push({ kind: "type-changed", path, from: label(rawBefore), to: label(rawAfter) });
+    if (stableStringify(rawBefore) !== stableStringify(rawAfter))
+      out.push({ kind: "type-changed", path, from: label(rawBefore), to: label(rawAfter) });
     return;
   }
   const a = unwrapNullableRef(rawBefore);
@@ -96,8 +121,13 @@ function diffNode(name: string, rawBefore: Json, rawAfter: Json, path: string, o
   handled.add("$ref").add("type");
   let sameShape = true;
   if (typeof a["$ref"] === "string" && typeof b["$ref"] === "string") {
-    if (a["$ref"] !== b["$ref"]) out.push({ kind: "ref-changed", path, from: refName(a["$ref"]), to: refName(b["$ref"]) });
-  } else if (typeof a["$ref"] === "string" || typeof b["$ref"] === "string" || setText(a["type"]) !== setText(b["type"])) {
+    if (a["$ref"] !== b["$ref"])
+      out.push({ kind: "ref-changed", path, from: refName(a["$ref"]), to: refName(b["$ref"]) });
+  } else if (
+    typeof a["$ref"] === "string" ||
+    typeof b["$ref"] === "string" ||
+    setText(a["type"]) !== setText(b["type"])
+  ) {
     out.push({ kind: "type-changed", path, from: label(a), to: label(b) });
     sameShape = false;
   }
@@ -114,36 +144,57 @@ function diffNode(name: string, rawBefore: Json, rawAfter: Json, path: string, o
   if (Array.isArray(a["enum"]) && Array.isArray(b["enum"])) {
     const before = new Map(a["enum"].map((v) => [stableStringify(v), v]));
     const after = new Map(b["enum"].map((v) => [stableStringify(v), v]));
-    for (const [key, value] of after) if (!before.has(key)) out.push({ kind: "enum-value-added", path, value });
-    for (const [key, value] of before) if (!after.has(key)) out.push({ kind: "enum-value-removed", path, value });
+    for (const [key, value] of after)
+      if (!before.has(key)) out.push({ kind: "enum-value-added", path, value });
+    for (const [key, value] of before)
+      if (!after.has(key)) out.push({ kind: "enum-value-removed", path, value });
   } else if (a["enum"] !== undefined || b["enum"] !== undefined) {
     keywordPresence(a, b, "enum", path, out);
   }
 
   handled.add("properties").add("required");
-  if (a["properties"] !== undefined || b["properties"] !== undefined || a["required"] !== undefined || b["required"] !== undefined) {
+  if (
+    a["properties"] !== undefined ||
+    b["properties"] !== undefined ||
+    a["required"] !== undefined ||
+    b["required"] !== undefined
+  ) {
     const propsBefore = isObject(a["properties"]) ? a["properties"] : {};
     const propsAfter = isObject(b["properties"]) ? b["properties"] : {};
     const requiredBefore = new Set(Array.isArray(a["required"]) ? (a["required"] as string[]) : []);
     const requiredAfter = new Set(Array.isArray(b["required"]) ? (b["required"] as string[]) : []);
-    const names = new Set([...Object.keys(propsBefore), ...Object.keys(propsAfter), ...requiredBefore, ...requiredAfter]);
+    const names = new Set([
+      ...Object.keys(propsBefore),
+      ...Object.keys(propsAfter),
+      ...requiredBefore,
+      ...requiredAfter,
+    ]);
     for (const property of [...names].sort(compareText)) {
       const at = path + propertySegment(property);
       const inBefore = Object.hasOwn(propsBefore, property);
       const inAfter = Object.hasOwn(propsAfter, property);
-      if (inBefore && !inAfter) out.push({ kind: "property-removed", path: at, required: requiredBefore.has(property) });
-      else if (!inBefore && inAfter) out.push({ kind: "property-added", path: at, required: requiredAfter.has(property) });
+      if (inBefore && !inAfter)
+        out.push({ kind: "property-removed", path: at, required: requiredBefore.has(property) });
+      else if (!inBefore && inAfter)
+        out.push({ kind: "property-added", path: at, required: requiredAfter.has(property) });
       else {
-        if (inBefore && inAfter) diffNode(name, propsBefore[property]!, propsAfter[property]!, at, out);
-        if (!requiredBefore.has(property) && requiredAfter.has(property)) out.push({ kind: "required-added", path: at });
-        if (requiredBefore.has(property) && !requiredAfter.has(property)) out.push({ kind: "required-removed", path: at });
+        if (inBefore && inAfter)
+          diffNode(name, propsBefore[property]!, propsAfter[property]!, at, out);
+        if (!requiredBefore.has(property) && requiredAfter.has(property))
+          out.push({ kind: "required-added", path: at });
+        if (requiredBefore.has(property) && !requiredAfter.has(property))
+          out.push({ kind: "required-removed", path: at });
       }
     }
   }
 
-  for (const [keyword, segment] of [["items", "[]"], ["additionalProperties", "[*]"]] as const) {
+  for (const [keyword, segment] of [
+    ["items", "[]"],
+    ["additionalProperties", "[*]"],
+  ] as const) {
     handled.add(keyword);
-    if (isObject(a[keyword]) && isObject(b[keyword])) diffNode(name, a[keyword], b[keyword], path + segment, out);
+    if (isObject(a[keyword]) && isObject(b[keyword]))
+      diffNode(name, a[keyword], b[keyword], path + segment, out);
     else keywordPresence(a, b, keyword, path, out);
   }
 
@@ -151,7 +202,8 @@ function diffNode(name: string, rawBefore: Json, rawAfter: Json, path: string, o
     handled.add(keyword);
     const before = a[keyword];
     const after = b[keyword];
-    if (Array.isArray(before) && Array.isArray(after)) diffVariants(name, keyword, before, after, path, out);
+    if (Array.isArray(before) && Array.isArray(after))
+      diffVariants(name, keyword, before, after, path, out);
     else keywordPresence(a, b, keyword, path, out);
   }
 
@@ -165,7 +217,14 @@ function diffNode(name: string, rawBefore: Json, rawAfter: Json, path: string, o
  * branches with the same label (the same `$ref`, or the same `type`) are compared in depth, and the others
  * are reported as added or removed.
  */
-function diffVariants(name: string, keyword: string, before: Json[], after: Json[], path: string, out: Detail[]): void {
+function diffVariants(
+  name: string,
+  keyword: string,
+  before: Json[],
+  after: Json[],
+  path: string,
+  out: Detail[],
+): void {
   const shape = (branch: Json) => canonical(name, branch, true);
   const unmatchedBefore = before.map((branch, index) => ({ branch, index, shape: shape(branch) }));
   const unmatchedAfter: typeof unmatchedBefore = [];
@@ -178,40 +237,76 @@ function diffVariants(name: string, keyword: string, before: Json[], after: Json
   for (const added of unmatchedAfter) {
     const twin = unmatchedBefore.findIndex((entry) => label(entry.branch) === label(added.branch));
     if (twin !== -1) {
-      diffNode(name, unmatchedBefore[twin]!.branch, added.branch, `${path}<${keyword} ${added.index}>`, out);
+      diffNode(
+        name,
+        unmatchedBefore[twin]!.branch,
+        added.branch,
+        `${path}<${keyword} ${added.index}>`,
+        out,
+      );
       unmatchedBefore.splice(twin, 1);
     } else {
       out.push({ kind: "variant-added", path, keyword, variant: label(added.branch) });
     }
   }
-  for (const removed of unmatchedBefore) out.push({ kind: "variant-removed", path, keyword, variant: label(removed.branch) });
+  for (const removed of unmatchedBefore)
+    out.push({ kind: "variant-removed", path, keyword, variant: label(removed.branch) });
 }
 
-function keywordPresence(a: JsonObject, b: JsonObject, keyword: string, path: string, out: Detail[]): void {
+function keywordPresence(
+  a: JsonObject,
+  b: JsonObject,
+  keyword: string,
+  path: string,
+  out: Detail[],
+): void {
   const before = a[keyword];
   const after = b[keyword];
   if (before === undefined && after === undefined) return;
-  if (before === undefined) out.push({ kind: "keyword-added", path, keyword, value: summarise(keyword, after!) });
-  else if (after === undefined) out.push({ kind: "keyword-removed", path, keyword, value: summarise(keyword, before) });
-  else if (stableStringify(before) !== stableStringify(after)) out.push({ kind: "keyword-changed", path, keyword, from: summarise(keyword, before), to: summarise(keyword, after) });
+  if (before === undefined)
+    out.push({ kind: "keyword-added", path, keyword, value: summarise(keyword, after!) });
+  else if (after === undefined)
+    out.push({ kind: "keyword-removed", path, keyword, value: summarise(keyword, before) });
+  else if (stableStringify(before) !== stableStringify(after))
+    out.push({
+      kind: "keyword-changed",
+      path,
+      keyword,
+      from: summarise(keyword, before),
+      to: summarise(keyword, after),
+    });
 }
 
 /** Subschema-valued keywords are shown by label (a whole schema in a detail would drown the reader). */
 function summarise(keyword: string, value: Json): Json {
-  if (keyword === "items" || keyword === "additionalProperties" || keyword === "not") return label(value);
-  if ((VARIANT_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value)) return value.map(label);
+  if (keyword === "items" || keyword === "additionalProperties" || keyword === "not")
+    return label(value);
+  if ((VARIANT_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value))
+    return value.map(label);
   return value;
 }
 
 /** normalize.ts wraps `{ $ref, nullable: true }` as `{ anyOf: [{ $ref }], nullable: true }`; read it as written. */
 function unwrapNullableRef(node: JsonObject): JsonObject {
   const anyOf = node["anyOf"];
-  if (node["nullable"] !== true || node["$ref"] !== undefined || !Array.isArray(anyOf) || anyOf.length !== 1) return node;
+  if (
+    node["nullable"] !== true ||
+    node["$ref"] !== undefined ||
+    !Array.isArray(anyOf) ||
+    anyOf.length !== 1
+  )
+    return node;
   const only = anyOf[0];
-  if (!isObject(only) || Object.keys(only).length !== 1 || typeof only["$ref"] !== "string") return node;
+  if (!isObject(only) || Object.keys(only).length !== 1 || typeof only["$ref"] !== "string")
+    return node;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
-    Object.defineProperty(out, key === "anyOf" ? "$ref" : key, { value: key === "anyOf" ? only["$ref"] : value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key === "anyOf" ? "$ref" : key, {
+      value: key === "anyOf" ? only["$ref"] : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -223,23 +318,37 @@ export function label(schema: Json): string {
   if (!isObject(schema)) return stableStringify(schema);
   const node = unwrapNullableRef(schema);
   if (typeof node["$ref"] === "string") return refName(node["$ref"]);
-  if (node["type"] !== undefined) return Array.isArray(node["type"]) ? [...node["type"]].map(String).sort(compareText).join(" | ") : String(node["type"]);
-  for (const keyword of ["enum", "const", ...VARIANT_KEYWORDS]) if (node[keyword] !== undefined) return keyword;
+  if (node["type"] !== undefined)
+    return Array.isArray(node["type"])
+      ? [...node["type"]].map(String).sort(compareText).join(" | ")
+      : String(node["type"]);
+  for (const keyword of ["enum", "const", ...VARIANT_KEYWORDS])
+    if (node[keyword] !== undefined) return keyword;
   if (node["properties"] !== undefined) return "object";
   return "any";
 }
 
 function refName(ref: string): string {
-  return ref.startsWith(COMPONENTS_PREFIX) ? decodeURIComponent(ref.slice(COMPONENTS_PREFIX.length)).replace(/~1/g, "/").replace(/~0/g, "~") : ref;
+  return ref.startsWith(COMPONENTS_PREFIX)
+    ? decodeURIComponent(ref.slice(COMPONENTS_PREFIX.length))
+        .replace(/~1/g, "/")
+        .replace(/~0/g, "~")
+    : ref;
 }
 
 function setText(value: Json | undefined): string {
   if (value === undefined) return "";
-  return Array.isArray(value) ? stableStringify([...value].sort((x, y) => compareText(stableStringify(x), stableStringify(y)))) : stableStringify(value);
+  return Array.isArray(value)
+    ? stableStringify(
+        [...value].sort((x, y) => compareText(stableStringify(x), stableStringify(y))),
+      )
+    : stableStringify(value);
 }
 
 function propertySegment(property: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(property) ? `.${property}` : `[${JSON.stringify(property)}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(property)
+    ? `.${property}`
+    : `[${JSON.stringify(property)}]`;
 }
 
 const KIND_ORDER: Detail["kind"][] = [
@@ -264,7 +373,12 @@ const KIND_ORDER: Detail["kind"][] = [
 function sortDetails(details: Detail[]): Detail[] {
   return details
     .map((detail) => ({ detail, key: stableStringify(detail as unknown as Json) }))
-    .sort((x, y) => compareText(x.detail.path, y.detail.path) || KIND_ORDER.indexOf(x.detail.kind) - KIND_ORDER.indexOf(y.detail.kind) || compareText(x.key, y.key))
+    .sort(
+      (x, y) =>
+        compareText(x.detail.path, y.detail.path) ||
+        KIND_ORDER.indexOf(x.detail.kind) - KIND_ORDER.indexOf(y.detail.kind) ||
+        compareText(x.key, y.key),
+    )
     .map((entry) => entry.detail);
 }
 

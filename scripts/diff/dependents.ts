@@ -41,7 +41,10 @@ export function dependentsIndex(schemas: readonly RefGraphNode[]): (name: string
 }
 
 /** Names in `wanted`, each after every schema it refers to (cycles broken arbitrarily but deterministically). */
-export function bottomUpOrder(schemas: readonly RefGraphNode[], wanted: ReadonlySet<string>): string[] {
+export function bottomUpOrder(
+  schemas: readonly RefGraphNode[],
+  wanted: ReadonlySet<string>,
+): string[] {
   const refersTo = new Map(schemas.map((s) => [s.name, s.refersTo]));
   const done = new Set<string>();
   const order: string[] = [];

@@ -39,12 +39,21 @@ export function readSide(spec: string, options: SideOptions = {}): Side {
   if (existsSync(onDisk)) {
     if (statSync(onDisk).isDirectory()) {
       const label = tidyPath(spec) + "/";
-      return { label, kind: "folder", dir: tidyPath(spec), files: readSchemaFolder(onDisk).map((f) => ({ ...f, path: `${tidyPath(spec)}/${f.fileName}` })) };
+      return {
+        label,
+        kind: "folder",
+        dir: tidyPath(spec),
+        files: readSchemaFolder(onDisk).map((f) => ({
+          ...f,
+          path: `${tidyPath(spec)}/${f.fileName}`,
+        })),
+      };
     }
     return readOpenApiFile(spec, readFileSync(onDisk, "utf8"));
   }
   const colon = spec.indexOf(":");
-  const [revision, folder] = colon > 0 ? [spec.slice(0, colon), tidyPath(spec.slice(colon + 1))] : [spec, schemasPath];
+  const [revision, folder] =
+    colon > 0 ? [spec.slice(0, colon), tidyPath(spec.slice(colon + 1))] : [spec, schemasPath];
   const commit = gitCommit(revision, cwd);
   if (commit === undefined) {
     throw new SchemaError(spec, undefined, "not a folder, an OpenAPI document or a git revision");
@@ -59,19 +68,36 @@ export function readOpenApiFile(path: string, text: string): Side {
     document = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     const problem = findJsonSyntaxProblem(text);
-    throw new SchemaError(problem ? `${path}:${problem.line}:${problem.column}` : path, undefined, `malformed JSON: ${problem?.message ?? (error as Error).message}`);
+    throw new SchemaError(
+      problem ? `${path}:${problem.line}:${problem.column}` : path,
+      undefined,
+      `malformed JSON: ${problem?.message ?? (error as Error).message}`,
+    );
   }
   if (!isObject(document) || !("openapi" in document)) {
-    throw new SchemaError(path, undefined, "is a file but not an OpenAPI document (no top-level \"openapi\"); give a schema folder, an OpenAPI document or a git revision");
+    throw new SchemaError(
+      path,
+      undefined,
+      'is a file but not an OpenAPI document (no top-level "openapi"); give a schema folder, an OpenAPI document or a git revision',
+    );
   }
-  return { label: tidyPath(path), kind: "openapi", dir: tidyPath(path), files: splitOpenApiDocument(tidyPath(path), document, tidyPath(path)) };
+  return {
+    label: tidyPath(path),
+    kind: "openapi",
+    dir: tidyPath(path),
+    files: splitOpenApiDocument(tidyPath(path), document, tidyPath(path)),
+  };
 }
 
 /** The commit a revision names, or undefined when it names none (or this is not a git work tree). */
 export function gitCommit(revision: string, cwd: string): string | undefined {
   if (revision.startsWith("-")) return undefined; // never let a side be read as a git option
   try {
-    return git(["rev-parse", "--verify", "--quiet", `${revision}^{commit}`], cwd).toString("utf8").trim() || undefined;
+    return (
+      git(["rev-parse", "--verify", "--quiet", `${revision}^{commit}`], cwd)
+        .toString("utf8")
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -80,7 +106,11 @@ export function gitCommit(revision: string, cwd: string): string | undefined {
 /** The nearest tag matching `pattern` that HEAD descends from: the last release on this branch. */
 export function latestTag(pattern: string, cwd: string): string | undefined {
   try {
-    return git(["describe", "--tags", "--abbrev=0", "--match", pattern, "HEAD"], cwd).toString("utf8").trim() || undefined;
+    return (
+      git(["describe", "--tags", "--abbrev=0", "--match", pattern, "HEAD"], cwd)
+        .toString("utf8")
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -106,14 +136,20 @@ function readGitFolder(revision: string, commit: string, folder: string, cwd: st
     })
     .filter((entry) => entry.type === "blob" && entry.fileName.endsWith(".json"))
     .sort((a, b) => byCodeUnit(a.fileName, b.fileName));
-  if (blobs.length === 0) throw new SchemaError(label, undefined, "no *.json schema files in this folder at that revision");
+  if (blobs.length === 0)
+    throw new SchemaError(
+      label,
+      undefined,
+      "no *.json schema files in this folder at that revision",
+    );
   const output = git(["cat-file", "--batch"], cwd, blobs.map((b) => b.sha).join("\n") + "\n");
   const files: SchemaFile[] = [];
   let offset = 0;
   for (const blob of blobs) {
     const newline = output.indexOf(0x0a, offset);
     const header = output.subarray(offset, newline).toString("utf8").split(" ");
-    if (header[0] !== blob.sha || header[1] !== "blob") throw new Error(`git cat-file answered "${header.join(" ")}" for ${blob.sha}`);
+    if (header[0] !== blob.sha || header[1] !== "blob")
+      throw new Error(`git cat-file answered "${header.join(" ")}" for ${blob.sha}`);
     const size = Number(header[2]);
     const text = output.subarray(newline + 1, newline + 1 + size).toString("utf8");
     offset = newline + 1 + size + 1; // content, then one newline
@@ -123,7 +159,12 @@ function readGitFolder(revision: string, commit: string, folder: string, cwd: st
 }
 
 function git(args: string[], cwd: string, input?: string): Buffer {
-  return execFileSync("git", args, { cwd, input, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "pipe"] });
+  return execFileSync("git", args, {
+    cwd,
+    input,
+    maxBuffer: 1 << 30,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
 }
 
 /** Forward slashes, no trailing slash: stable text for labels. */

@@ -15,7 +15,9 @@ const AFFECTS_SHOWN = 5;
  */
 export function driftSummaryLine(report: DriftReport): string {
   const { summary } = report;
-  const breakingOf = (change: SchemaDrift["change"]) => report.schemas.filter((s) => s.change === change && (s.breaks.readers || s.breaks.writers)).length;
+  const breakingOf = (change: SchemaDrift["change"]) =>
+    report.schemas.filter((s) => s.change === change && (s.breaks.readers || s.breaks.writers))
+      .length;
   const parts: string[] = [];
   const push = (count: number, text: string, breaking = 0) => {
     if (count > 0) parts.push(`${count} ${text}${breaking > 0 ? ` (${breaking} breaking)` : ""}`);
@@ -32,7 +34,13 @@ export function renderJson(report: DriftReport): string {
   const ordered = {
     semver: report.semver,
     summary: report.summary,
-    schemas: report.schemas.map((s) => ({ name: s.name, change: s.change, breaks: s.breaks, details: s.details, affects: s.affects })),
+    schemas: report.schemas.map((s) => ({
+      name: s.name,
+      change: s.change,
+      breaks: s.breaks,
+      details: s.details,
+      affects: s.affects,
+    })),
   };
   return JSON.stringify(ordered, null, 2) + "\n";
 }
@@ -58,7 +66,9 @@ export function renderMarkdown(report: DriftReport, options: MarkdownOptions): s
     return `| ${label} | ${count} | ${of.filter((s) => s.breaks.readers).length} | ${of.filter((s) => s.breaks.writers).length} |`;
   };
   lines.push(
-    `Suggested version bump: **${report.semver}**: ${driftSummaryLine(report).replace(/^drift: /, "").replace(/ → \w+$/, "")}.`,
+    `Suggested version bump: **${report.semver}**: ${driftSummaryLine(report)
+      .replace(/^drift: /, "")
+      .replace(/ → \w+$/, "")}.`,
     "",
     "| change | schemas | break readers | break writers |",
     "| --- | ---: | ---: | ---: |",
@@ -81,7 +91,8 @@ export function renderMarkdown(report: DriftReport, options: MarkdownOptions): s
 /** Whole lines up to `maxBytes`, then a note that says the report was cut and where the rest is. */
 export function truncate(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;
-  const note = "\n*The report is longer than this page allows and was cut here; run `npm run diff` for the whole of it.*\n";
+  const note =
+    "\n*The report is longer than this page allows and was cut here; run `npm run diff` for the whole of it.*\n";
   let used = Buffer.byteLength(note);
   const kept: string[] = [];
   for (const line of text.split("\n")) {
@@ -101,13 +112,18 @@ export function renderSections(report: DriftReport, level: number): string[] {
   const heading = "#".repeat(level);
   const breaking = report.schemas.filter((s) => s.breaks.readers || s.breaks.writers);
   const added = report.schemas.filter((s) => s.change === "added");
-  const other = report.schemas.filter((s) => s.change === "changed" && !s.breaks.readers && !s.breaks.writers);
-  const docs = report.schemas.filter((s) => s.change === "docs" && !s.breaks.readers && !s.breaks.writers);
+  const other = report.schemas.filter(
+    (s) => s.change === "changed" && !s.breaks.readers && !s.breaks.writers,
+  );
+  const docs = report.schemas.filter(
+    (s) => s.change === "docs" && !s.breaks.readers && !s.breaks.writers,
+  );
   // Which listed changes each schema reaches: a verdict covers the whole type, so it can come from these.
   const reaches = new Map<string, string[]>();
   for (const s of report.schemas) {
     if (s.change !== "changed" && s.change !== "docs") continue;
-    for (const dependent of s.affects) reaches.set(dependent, [...(reaches.get(dependent) ?? []), s.name]);
+    for (const dependent of s.affects)
+      reaches.set(dependent, [...(reaches.get(dependent) ?? []), s.name]);
   }
   const block = (s: SchemaDrift) => schemaBlock(s, `${heading}#`, reaches.get(s.name) ?? []);
   const lines: string[] = [];
@@ -117,16 +133,29 @@ export function renderSections(report: DriftReport, level: number): string[] {
   }
   if (added.length > 0) {
     lines.push(`${heading} Added (${added.length})`, "");
-    for (const s of added) lines.push(`- ${code(s.name)}${s.affects.length > 0 ? ` (referred to by ${s.affects.length} schema${s.affects.length === 1 ? "" : "s"})` : ""}`);
+    for (const s of added)
+      lines.push(
+        `- ${code(s.name)}${s.affects.length > 0 ? ` (referred to by ${s.affects.length} schema${s.affects.length === 1 ? "" : "s"})` : ""}`,
+      );
     lines.push("");
   }
   if (other.length > 0) {
-    lines.push(`${heading} Other changes (${other.length})`, "", "Changes that break neither readers nor writers.", "");
+    lines.push(
+      `${heading} Other changes (${other.length})`,
+      "",
+      "Changes that break neither readers nor writers.",
+      "",
+    );
     for (const s of other) lines.push(...compactItem(s));
     lines.push("");
   }
   if (docs.length > 0) {
-    lines.push(`${heading} Documentation only (${docs.length})`, "", "Only descriptions, examples, defaults or titles changed.", "");
+    lines.push(
+      `${heading} Documentation only (${docs.length})`,
+      "",
+      "Only descriptions, examples, defaults or titles changed.",
+      "",
+    );
     for (const s of docs) lines.push(`- ${code(s.name)}`);
     lines.push("");
   }
@@ -136,8 +165,12 @@ export function renderSections(report: DriftReport, level: number): string[] {
 function schemaBlock(s: SchemaDrift, heading: string, reaches: readonly string[]): string[] {
   const lines = [`${heading} ${code(s.name)}: ${verdictText(s)}`, ""];
   for (const detail of s.details) lines.push(`- ${describeDetail(detail)}`);
-  if (s.change === "docs") lines.push("- only its documentation changed; the break comes through a schema it refers to");
-  if (reaches.length > 0 && s.change !== "removed") lines.push(`- ${listText(reaches, "refers (directly or not) to changed schema")}, so the verdict covers those changes too`);
+  if (s.change === "docs")
+    lines.push("- only its documentation changed; the break comes through a schema it refers to");
+  if (reaches.length > 0 && s.change !== "removed")
+    lines.push(
+      `- ${listText(reaches, "refers (directly or not) to changed schema")}, so the verdict covers those changes too`,
+    );
   const affects = affectsText(s.affects, "affects");
   if (affects !== "") lines.push(`- ${affects.replace(/^; /, "")}`);
   lines.push("");
@@ -146,14 +179,21 @@ function schemaBlock(s: SchemaDrift, heading: string, reaches: readonly string[]
 
 /** A non-breaking change: one bullet, its details inline when there is one, nested when there are more. */
 function compactItem(s: SchemaDrift): string[] {
-  const affects = s.affects.length > 0 ? ` (affects ${s.affects.length} schema${s.affects.length === 1 ? "" : "s"})` : "";
-  if (s.details.length === 1) return [`- ${code(s.name)}: ${describeDetail(s.details[0]!)}${affects}`];
+  const affects =
+    s.affects.length > 0
+      ? ` (affects ${s.affects.length} schema${s.affects.length === 1 ? "" : "s"})`
+      : "";
+  if (s.details.length === 1)
+    return [`- ${code(s.name)}: ${describeDetail(s.details[0]!)}${affects}`];
   return [`- ${code(s.name)}${affects}:`, ...s.details.map((d) => `  - ${describeDetail(d)}`)];
 }
 
 function verdictText(s: SchemaDrift): string {
-  const breaks = [s.breaks.readers ? "readers" : "", s.breaks.writers ? "writers" : ""].filter((x) => x !== "");
-  const what = s.change === "removed" ? "removed" : s.change === "docs" ? "docs changed" : "changed";
+  const breaks = [s.breaks.readers ? "readers" : "", s.breaks.writers ? "writers" : ""].filter(
+    (x) => x !== "",
+  );
+  const what =
+    s.change === "removed" ? "removed" : s.change === "docs" ? "docs changed" : "changed";
   return breaks.length === 0 ? what : `${what}, breaks ${breaks.join(" and ")}`;
 }
 

@@ -50,9 +50,15 @@ export interface SchemaSource {
   files: readonly SchemaFile[];
 }
 
-export async function diffSchemaSources(before: SchemaSource, after: SchemaSource, progress: (line: string) => void = () => {}): Promise<DriftReport> {
+export async function diffSchemaSources(
+  before: SchemaSource,
+  after: SchemaSource,
+  progress: (line: string) => void = () => {},
+): Promise<DriftReport> {
   const [oldSet, newSet] = [await prepare(before), await prepare(after)];
-  progress(`diff: ${oldSet.schemas.length} schemas in ${before.dir}, ${newSet.schemas.length} in ${after.dir}`);
+  progress(
+    `diff: ${oldSet.schemas.length} schemas in ${before.dir}, ${newSet.schemas.length} in ${after.dir}`,
+  );
   return diffNormalizedSets(oldSet, newSet, progress);
 }
 
@@ -61,7 +67,11 @@ export async function prepare(source: SchemaSource): Promise<NormalizedSet> {
   return normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles(source.dir, source.files)));
 }
 
-export async function diffNormalizedSets(oldSet: NormalizedSet, newSet: NormalizedSet, progress: (line: string) => void = () => {}): Promise<DriftReport> {
+export async function diffNormalizedSets(
+  oldSet: NormalizedSet,
+  newSet: NormalizedSet,
+  progress: (line: string) => void = () => {},
+): Promise<DriftReport> {
   const oldByName = new Map(oldSet.schemas.map((s) => [s.name, s]));
   const newByName = new Map(newSet.schemas.map((s) => [s.name, s]));
   const oldDependents = dependentsIndex(oldSet.schemas);
@@ -75,11 +85,23 @@ export async function diffNormalizedSets(oldSet: NormalizedSet, newSet: Normaliz
     const after = newByName.get(name);
     if (!after) {
       // Removing a named type breaks every import of it, whichever way it was used.
-      entries.push({ name, change: "removed", breaks: { readers: true, writers: true }, details: [], affects: oldDependents(name) });
+      entries.push({
+        name,
+        change: "removed",
+        breaks: { readers: true, writers: true },
+        details: [],
+        affects: oldDependents(name),
+      });
       continue;
     }
     if (!before) {
-      entries.push({ name, change: "added", breaks: { ...none }, details: [], affects: newDependents(name) });
+      entries.push({
+        name,
+        change: "added",
+        breaks: { ...none },
+        details: [],
+        affects: newDependents(name),
+      });
       continue;
     }
     const comparison = compareSchemas(name, before.schema, after.schema);
@@ -99,12 +121,23 @@ export async function diffNormalizedSets(oldSet: NormalizedSet, newSet: Normaliz
     // Docs-only schemas are judged too: their own body cannot break anyone, but the compiler sees the whole
     // type, and if a referenced schema breaks it, the verdict should say so rather than contradict it.
     progress(`diff: emitting both sides and asking the compiler about ${toJudge.length} schemas`);
-    const [oldDeclarations, newDeclarations] = [await emitDeclarations(oldSet, { source: oldSet.dir }), await emitDeclarations(newSet, { source: newSet.dir })];
+    const [oldDeclarations, newDeclarations] = [
+      await emitDeclarations(oldSet, { source: oldSet.dir }),
+      await emitDeclarations(newSet, { source: newSet.dir }),
+    ];
     // Also judged (not reported): the schemas between a changed one and its dependents, so that every
     // comparison is made bottom-up (see verdict.ts for why the order matters).
     const judged = toJudge.map((e) => e.name);
-    const evaluate = new Set(judged.flatMap((name) => [name, ...newDependents(name)]).filter((name) => oldByName.has(name) && newByName.has(name)));
-    const verdicts = compilerVerdicts(oldDeclarations, newDeclarations, bottomUpOrder(newSet.schemas, evaluate));
+    const evaluate = new Set(
+      judged
+        .flatMap((name) => [name, ...newDependents(name)])
+        .filter((name) => oldByName.has(name) && newByName.has(name)),
+    );
+    const verdicts = compilerVerdicts(
+      oldDeclarations,
+      newDeclarations,
+      bottomUpOrder(newSet.schemas, evaluate),
+    );
     for (const entry of toJudge) entry.breaks = verdicts.get(entry.name)!;
   }
   const summary = summarise(entries);
@@ -124,9 +157,13 @@ function summarise(entries: readonly SchemaDrift[]): DriftSummary {
 
 /** major: anything breaks (a removed schema included); minor: additions or compatible changes; patch: docs. */
 export function semverFor(summary: DriftSummary, entries: readonly SchemaDrift[] = []): Semver {
-  if (summary.breaking > 0 || summary.removed > 0 || entries.some((e) => e.breaks.readers || e.breaks.writers)) return "major";
+  if (
+    summary.breaking > 0 ||
+    summary.removed > 0 ||
+    entries.some((e) => e.breaks.readers || e.breaks.writers)
+  )
+    return "major";
   if (summary.added > 0 || summary.changed > 0) return "minor";
   if (summary.docs > 0) return "patch";
   return "none";
 }
-

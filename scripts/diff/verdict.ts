@@ -48,13 +48,28 @@ const NEW_FILE = `${ROOT}/new.d.ts`;
  * pair: top-down misses 14 real breaks that `tsc` reports with a concrete counterexample when the
  * declaration files are checked first; bottom-up agrees with that `tsc` run on all 279 schemas.)
  */
-export function compilerVerdicts(oldDeclarations: string, newDeclarations: string, order: readonly string[]): Map<string, Breaks> {
+export function compilerVerdicts(
+  oldDeclarations: string,
+  newDeclarations: string,
+  order: readonly string[],
+): Map<string, Breaks> {
   const verdicts = new Map<string, Breaks>();
   if (order.length === 0) return verdicts;
-  const program = inMemoryProgram(new Map([[OLD_FILE, oldDeclarations], [NEW_FILE, newDeclarations]]));
-  const problems = [...program.getSyntacticDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+  const program = inMemoryProgram(
+    new Map([
+      [OLD_FILE, oldDeclarations],
+      [NEW_FILE, newDeclarations],
+    ]),
+  );
+  const problems = [
+    ...program.getSyntacticDiagnostics(),
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+  ];
   if (problems.length > 0) {
-    throw new Error(`the generated declarations do not compile: ${ts.flattenDiagnosticMessageText(problems[0]!.messageText, " ")}`);
+    throw new Error(
+      `the generated declarations do not compile: ${ts.flattenDiagnosticMessageText(problems[0]!.messageText, " ")}`,
+    );
   }
   const checker = program.getTypeChecker();
   const oldSchemas = schemasType(program, checker, OLD_FILE);
@@ -90,22 +105,35 @@ function inMemoryProgram(files: Map<string, string>): ts.Program {
   host.fileExists = (fileName) => files.has(fileName) || fileExists(fileName);
   host.readFile = (fileName) => files.get(fileName) ?? readFile(fileName);
   host.writeFile = () => {};
-  return ts.createProgram({ rootNames: [...files.keys()], options: VERDICT_COMPILER_OPTIONS, host });
+  return ts.createProgram({
+    rootNames: [...files.keys()],
+    options: VERDICT_COMPILER_OPTIONS,
+    host,
+  });
 }
 
 /** `components["schemas"]` of one module. */
 function schemasType(program: ts.Program, checker: ts.TypeChecker, file: string): ts.Type {
   const source = program.getSourceFile(file);
   const moduleSymbol = source && checker.getSymbolAtLocation(source);
-  const components = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((symbol) => symbol.name === "components");
-  if (!components) throw new Error(`${file}: the generated declarations export no "components" interface`);
+  const components =
+    moduleSymbol &&
+    checker.getExportsOfModule(moduleSymbol).find((symbol) => symbol.name === "components");
+  if (!components)
+    throw new Error(`${file}: the generated declarations export no "components" interface`);
   const schemas = checker.getPropertyOfType(checker.getDeclaredTypeOfSymbol(components), "schemas");
   if (!schemas) throw new Error(`${file}: components has no "schemas" member`);
   return checker.getTypeOfSymbol(schemas);
 }
 
-function schemaType(checker: ts.TypeChecker, schemas: ts.Type, name: string, file: string): ts.Type {
+function schemaType(
+  checker: ts.TypeChecker,
+  schemas: ts.Type,
+  name: string,
+  file: string,
+): ts.Type {
   const property = checker.getPropertyOfType(schemas, name);
-  if (!property) throw new Error(`${file}: components["schemas"] has no member ${JSON.stringify(name)}`);
+  if (!property)
+    throw new Error(`${file}: components["schemas"] has no member ${JSON.stringify(name)}`);
   return checker.getTypeOfSymbol(property);
 }

@@ -6,7 +6,16 @@
  * old result. A cache that cannot be read is treated as empty: it can make a run faster, never different.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { byCodeUnit } from "./json.js";
@@ -101,7 +110,13 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
   const parts = (): PartsPack => {
     if (partsPack === undefined) {
       const read = readJson(partsFile) as PartsPack | undefined;
-      partsPack = read?.format === FORMAT && read.version === version && isRecord(read.members) && isRecord(read.parts) ? read : { format: FORMAT, version, members: {}, parts: {} };
+      partsPack =
+        read?.format === FORMAT &&
+        read.version === version &&
+        isRecord(read.members) &&
+        isRecord(read.parts)
+          ? read
+          : { format: FORMAT, version, members: {}, parts: {} };
     }
     return partsPack;
   };
@@ -109,11 +124,18 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
   return {
     get warm() {
       // A look at the folder, not a read: this is asked before a run starts its work.
-      return partsPack !== undefined ? Object.keys(partsPack.members).length > 0 : existsSync(partsFile);
+      return partsPack !== undefined
+        ? Object.keys(partsPack.members).length > 0
+        : existsSync(partsFile);
     },
     getRun(key) {
       const read = readJson(runFile(key)) as RunPack | undefined;
-      return read?.format === FORMAT && read.version === version && read.key === key && isRun(read.run) ? read.run : undefined;
+      return read?.format === FORMAT &&
+        read.version === version &&
+        read.key === key &&
+        isRun(read.run)
+        ? read.run
+        : undefined;
     },
     putRun(key, run) {
       newRun = { format: FORMAT, version, key, run };
@@ -121,7 +143,12 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
     getMember(key) {
       partsTouched = true;
       const member = Object.hasOwn(parts().members, key) ? parts().members[key] : undefined;
-      if (!isRecord(member) || typeof member.text !== "string" || (member.closure !== undefined && typeof member.closure !== "string")) return undefined;
+      if (
+        !isRecord(member) ||
+        typeof member.text !== "string" ||
+        (member.closure !== undefined && typeof member.closure !== "string")
+      )
+        return undefined;
       usedMembers.set(key, member);
       return member;
     },
@@ -143,14 +170,24 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
     save() {
       mkdirSync(dir, { recursive: true });
       if (partsTouched) {
-        const pack: PartsPack = { format: FORMAT, version, members: sortedRecord(usedMembers), parts: sortedRecord(usedParts) };
+        const pack: PartsPack = {
+          format: FORMAT,
+          version,
+          members: sortedRecord(usedMembers),
+          parts: sortedRecord(usedParts),
+        };
         writeAtomically(partsFile, JSON.stringify(pack));
       }
       if (newRun !== undefined) {
         const file = runFile(newRun.key);
         writeAtomically(file, JSON.stringify(newRun));
         for (const other of readdirSync(dir)) {
-          if (other.startsWith(`${name}.`) && other.endsWith(".run.json") && join(dir, other) !== file) rmSync(join(dir, other), { force: true });
+          if (
+            other.startsWith(`${name}.`) &&
+            other.endsWith(".run.json") &&
+            join(dir, other) !== file
+          )
+            rmSync(join(dir, other), { force: true });
         }
       }
       prune(dir);
@@ -191,8 +228,20 @@ function readJson(file: string): unknown {
 }
 
 function isRun(run: unknown): run is CachedRun {
-  if (!isRecord(run) || typeof run["schemaCount"] !== "number" || typeof run["refCount"] !== "number" || !Array.isArray(run["files"])) return false;
-  return run["files"].every((file: unknown) => Array.isArray(file) && file.length === 2 && typeof file[0] === "string" && typeof file[1] === "string");
+  if (
+    !isRecord(run) ||
+    typeof run["schemaCount"] !== "number" ||
+    typeof run["refCount"] !== "number" ||
+    !Array.isArray(run["files"])
+  )
+    return false;
+  return run["files"].every(
+    (file: unknown) =>
+      Array.isArray(file) &&
+      file.length === 2 &&
+      typeof file[0] === "string" &&
+      typeof file[1] === "string",
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -228,6 +277,11 @@ function prune(dir: string): void {
     });
   const newest = new Map<string, number>();
   for (const { pack, mtime } of packs) newest.set(pack, Math.max(newest.get(pack) ?? 0, mtime));
-  const old = new Set([...newest].sort((a, b) => b[1] - a[1]).slice(KEEP_PACKS).map(([pack]) => pack));
+  const old = new Set(
+    [...newest]
+      .sort((a, b) => b[1] - a[1])
+      .slice(KEEP_PACKS)
+      .map(([pack]) => pack),
+  );
   for (const { f, pack } of packs) if (old.has(pack)) rmSync(join(dir, f), { force: true });
 }

@@ -25,7 +25,13 @@ import {
   type SchemaObject,
 } from "openapi-typescript";
 import ts from "typescript";
-import { ALIASES_PLACEHOLDER, aliasLines, framePlaceholderSchema, header, type HeaderOptions } from "./chunks.js";
+import {
+  ALIASES_PLACEHOLDER,
+  aliasLines,
+  framePlaceholderSchema,
+  header,
+  type HeaderOptions,
+} from "./chunks.js";
 import { fromEntries } from "./json.js";
 import type { LoadedSchema } from "./load.js";
 import type { NormalizedSet } from "./normalize.js";
@@ -75,14 +81,19 @@ export type NamedSchema = Pick<LoadedSchema, "name" | "schema">;
 /** The whole file, unformatted: what formatDeclarations() turns into the output in one piece. */
 export async function emitDeclarations(set: NormalizedSet, options: EmitOptions): Promise<string> {
   const document = componentsDocument(set.schemas);
-  const body = componentsInterface(document, createContext(document, () => {}));
+  const body = componentsInterface(
+    document,
+    createContext(document, () => {}),
+  );
   return `${header(set, options)}\n${body}\n${aliasLines(set).join("\n")}\n`;
 }
 
 export function emitParts(request: EmitRequest): EmitReply {
   const emitter = createEmitter(request.schemas);
   const members = request.names.map((name) => emitter.member(name));
-  return request.header === undefined ? { members } : { members, frame: emitter.frame(request.header) };
+  return request.header === undefined
+    ? { members }
+    : { members, frame: emitter.frame(request.header) };
 }
 
 export function createEmitter(named: readonly NamedSchema[]): MemberEmitter {
@@ -93,21 +104,46 @@ export function createEmitter(named: readonly NamedSchema[]): MemberEmitter {
   });
   const schemas = document.components!.schemas!;
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
-  const file = ts.createSourceFile("member.ts", "", ts.ScriptTarget.ESNext, false, ts.ScriptKind.TS);
+  const file = ts.createSourceFile(
+    "member.ts",
+    "",
+    ts.ScriptTarget.ESNext,
+    false,
+    ts.ScriptKind.TS,
+  );
   return {
     member(name) {
       const item = Object.hasOwn(schemas, name) ? schemas[name] : undefined;
-      if (item === undefined) throw new Error(`emit: no schema named ${JSON.stringify(name)} in the set`);
+      if (item === undefined)
+        throw new Error(`emit: no schema named ${JSON.stringify(name)} in the set`);
       reads = false;
       // What transformComponentsObject() does for each entry of components.schemas.
-      const type = transformSchemaObject(item, { path: createRef(["components", "schemas", name]), schema: item, ctx });
-      const property = ts.factory.createPropertySignature(tsModifiers({ readonly: ctx.immutable }), tsPropertyIndex(name), undefined, type);
+      const type = transformSchemaObject(item, {
+        path: createRef(["components", "schemas", name]),
+        schema: item,
+        ctx,
+      });
+      const property = ts.factory.createPropertySignature(
+        tsModifiers({ readonly: ctx.immutable }),
+        tsPropertyIndex(name),
+        undefined,
+        type,
+      );
       addJSDocComment(item, property);
-      return { name, text: printer.printNode(ts.EmitHint.Unspecified, property, file), readsOthers: reads };
+      return {
+        name,
+        text: printer.printNode(ts.EmitHint.Unspecified, property, file),
+        readsOthers: reads,
+      };
     },
     frame(headerText) {
-      const placeholder = { components: { schemas: fromEntries([framePlaceholderSchema()]) } } as OpenAPI3;
-      const body = componentsInterface(placeholder, createContext(placeholder, () => {}));
+      const placeholder = {
+        components: { schemas: fromEntries([framePlaceholderSchema()]) },
+      } as OpenAPI3;
+      const body = componentsInterface(
+        placeholder,
+        createContext(placeholder, () => {}),
+      );
       return `${headerText}\n${body}\n${ALIASES_PLACEHOLDER}\n`;
     },
   };
@@ -118,13 +154,17 @@ function componentsDocument(named: readonly NamedSchema[]): OpenAPI3 {
     openapi: "3.0.3",
     info: { title: "klaviyo-schema-types", version: "0" },
     paths: {},
-    components: { schemas: fromEntries(named.map((s) => [s.name, s.schema as unknown as SchemaObject])) },
+    components: {
+      schemas: fromEntries(named.map((s) => [s.name, s.schema as unknown as SchemaObject])),
+    },
   };
 }
 
 /** The `components` interface of openapiTS()'s output for this document, printed. */
 function componentsInterface(document: OpenAPI3, ctx: GlobalContext): string {
-  const nodes = transformSchema(document, ctx).filter((node) => ts.isInterfaceDeclaration(node) && node.name.text === "components");
+  const nodes = transformSchema(document, ctx).filter(
+    (node) => ts.isInterfaceDeclaration(node) && node.name.text === "components",
+  );
   if (nodes.length !== 1) throw new Error("openapi-typescript did not emit a components interface");
   return astToString(nodes);
 }
@@ -138,7 +178,9 @@ function createContext(document: OpenAPI3, onResolve: () => void): GlobalContext
     arrayLength: options.arrayLength ?? false,
     defaultNonNullable: options.defaultNonNullable ?? true,
     // scanDiscriminators walks the whole document; a quick look first skips it when there is nothing to find.
-    discriminators: hasDiscriminator(document) ? scanDiscriminators(document, options) : { objects: {}, refsHandled: [] },
+    discriminators: hasDiscriminator(document)
+      ? scanDiscriminators(document, options)
+      : { objects: {}, refsHandled: [] },
     emptyObjectsUnknown: options.emptyObjectsUnknown ?? false,
     enum: options.enum ?? false,
     enumValues: options.enumValues ?? false,
@@ -175,6 +217,11 @@ function hasDiscriminator(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   if (Array.isArray(value)) return value.some(hasDiscriminator);
   const discriminator = (value as Record<string, unknown>)["discriminator"];
-  if (typeof discriminator === "object" && discriminator !== null && (discriminator as Record<string, unknown>)["propertyName"]) return true;
+  if (
+    typeof discriminator === "object" &&
+    discriminator !== null &&
+    (discriminator as Record<string, unknown>)["propertyName"]
+  )
+    return true;
   return Object.values(value).some(hasDiscriminator);
 }

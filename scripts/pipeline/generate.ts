@@ -9,7 +9,17 @@
  * prettier, json-schema-ref-parser) are imported only when a run needs them.
  */
 import { hashOf, type GenerateCache } from "./cache.js";
-import { aliasLines, appendHelperTypes, ChunkError, header, splitAliases, spliceFrame, splitMembers, wrapAliases, wrapMembers } from "./chunks.js";
+import {
+  aliasLines,
+  appendHelperTypes,
+  ChunkError,
+  header,
+  splitAliases,
+  spliceFrame,
+  splitMembers,
+  wrapAliases,
+  wrapMembers,
+} from "./chunks.js";
 import type { EmittedMember, MemberEmitter } from "./emit.js";
 import { byCodeUnit } from "./json.js";
 import { parseSchemaFiles, type SchemaFile } from "./load.js";
@@ -26,7 +36,8 @@ export const ENTRY_FILE = "index.d.ts";
 export const FORMAT_FILE = "package.json";
 export const FORMAT_FILE_TEXT = '{\n  "type": "commonjs"\n}\n';
 export const ESM_ENTRY_FILE = "index.d.mts";
-export const ESM_ENTRY_TEXT = '// ESM entry for the "import" condition: the same types as index.d.ts.\nexport type * from "./index.js";\n';
+export const ESM_ENTRY_TEXT =
+  '// ESM entry for the "import" condition: the same types as index.d.ts.\nexport type * from "./index.js";\n';
 
 export interface GenerateResult {
   files: Map<string, string>;
@@ -60,24 +71,38 @@ export async function generateFromFiles(
   const runKey = cache ? runCacheKey(dir, source, files) : "";
   const cached = cache?.getRun(runKey);
   if (cached) {
-    return { files: new Map(cached.files), schemaCount: cached.schemaCount, refCount: cached.refCount, reused: { run: true, members: cached.schemaCount } };
+    return {
+      files: new Map(cached.files),
+      schemaCount: cached.schemaCount,
+      refCount: cached.refCount,
+      reused: { run: true, members: cached.schemaCount },
+    };
   }
   // With parts of an earlier run at hand, this run will make few: a worker loads TypeScript and prettier for
   // them while this thread reads and resolves the set.
-  const preloaded = cache?.warm && (options.threads ?? 0) > 0 ? createPool(1, { preload: true }) : undefined;
+  const preloaded =
+    cache?.warm && (options.threads ?? 0) > 0 ? createPool(1, { preload: true }) : undefined;
   try {
     const loaded = parseSchemaFiles(dir, files);
     const { resolveSchemaSet } = await import("./resolve.js");
     const resolved = await resolveSchemaSet(loaded);
     const { normalizeSchemaSet } = await import("./normalize.js");
     const normalized = normalizeSchemaSet(resolved);
-    const declarations = await declarationFile(normalized, source, options, preloaded).catch(async (error: unknown) => {
-      if (!(error instanceof ChunkError)) throw error;
-      // A part came back in a shape chunks.ts does not expect: format the file in one piece instead.
-      options.warn?.(`generate: ${error.message}; formatting the whole file at once instead`);
-      const [{ emitDeclarations }, { formatDeclarations }] = await Promise.all([import("./emit.js"), import("./format.js")]);
-      return { text: await formatDeclarations(await emitDeclarations(normalized, { source })), reusedMembers: 0 };
-    });
+    const declarations = await declarationFile(normalized, source, options, preloaded).catch(
+      async (error: unknown) => {
+        if (!(error instanceof ChunkError)) throw error;
+        // A part came back in a shape chunks.ts does not expect: format the file in one piece instead.
+        options.warn?.(`generate: ${error.message}; formatting the whole file at once instead`);
+        const [{ emitDeclarations }, { formatDeclarations }] = await Promise.all([
+          import("./emit.js"),
+          import("./format.js"),
+        ]);
+        return {
+          text: await formatDeclarations(await emitDeclarations(normalized, { source })),
+          reusedMembers: 0,
+        };
+      },
+    );
     const result: GenerateResult = {
       files: new Map([
         [ENTRY_FILE, appendHelperTypes(declarations.text)],
@@ -88,7 +113,11 @@ export async function generateFromFiles(
       refCount: resolved.refCount,
       reused: { run: false, members: declarations.reusedMembers },
     };
-    cache?.putRun(runKey, { files: [...result.files], schemaCount: result.schemaCount, refCount: result.refCount });
+    cache?.putRun(runKey, {
+      files: [...result.files],
+      schemaCount: result.schemaCount,
+      refCount: result.refCount,
+    });
     return result;
   } finally {
     // Not awaited: the worker exits while this thread saves and writes (Node waits for it before exiting).
@@ -99,7 +128,13 @@ export async function generateFromFiles(
 /** Everything a run's output depends on: the folder name, the source label, and every file's name and text. */
 function runCacheKey(dir: string, source: string, files: readonly SchemaFile[]): string {
   const sorted = [...files].sort((a, b) => byCodeUnit(a.fileName, b.fileName));
-  return hashOf("run", dir, source, String(sorted.length), ...sorted.flatMap((f) => [f.fileName, f.text]));
+  return hashOf(
+    "run",
+    dir,
+    source,
+    String(sorted.length),
+    ...sorted.flatMap((f) => [f.fileName, f.text]),
+  );
 }
 
 /**
@@ -107,7 +142,12 @@ function runCacheKey(dir: string, source: string, files: readonly SchemaFile[]):
  * to the emitter (in the preloaded worker, or here), then prettier. Many: this thread emits batch by batch
  * while worker threads format the batches already emitted.
  */
-async function declarationFile(set: NormalizedSet, source: string, options: GenerateOptions, preloaded: Pool | undefined): Promise<{ text: string; reusedMembers: number }> {
+async function declarationFile(
+  set: NormalizedSet,
+  source: string,
+  options: GenerateOptions,
+  preloaded: Pool | undefined,
+): Promise<{ text: string; reusedMembers: number }> {
   const { cache } = options;
   const aliases = aliasLines(set); // first: two schemas with one type name is an error before any work
   const headerText = header(set, { source });
@@ -121,12 +161,21 @@ async function declarationFile(set: NormalizedSet, source: string, options: Gene
     if (hit.closure !== undefined && hit.closure !== key!.closure()) return undefined;
     return hit.text;
   });
-  const formattedAliases: (string | undefined)[] = aliases.map((line) => cache?.getPart(hashOf("alias", line)));
+  const formattedAliases: (string | undefined)[] = aliases.map((line) =>
+    cache?.getPart(hashOf("alias", line)),
+  );
   let frame = cache?.getPart(frameKey);
   const missing = set.schemas.filter((_, i) => members[i] === undefined).map((s) => s.name);
   const reusedMembers = set.schemas.length - missing.length;
-  if (missing.length === 0 && frame !== undefined && formattedAliases.every((a) => a !== undefined)) {
-    return { text: spliceFrame(frame, members as string[], formattedAliases as string[]), reusedMembers };
+  if (
+    missing.length === 0 &&
+    frame !== undefined &&
+    formattedAliases.every((a) => a !== undefined)
+  ) {
+    return {
+      text: spliceFrame(frame, members as string[], formattedAliases as string[]),
+      reusedMembers,
+    };
   }
 
   const few = missing.length < PARALLEL_MIN_MEMBERS;
@@ -145,7 +194,11 @@ async function declarationFile(set: NormalizedSet, source: string, options: Gene
           const { name, readsOthers } = batch[j]!;
           members[index.get(name)!] = formatted;
           const key = keys?.members.get(name);
-          if (key) cache!.putMember(key.key, readsOthers ? { text: formatted, closure: key.closure() } : { text: formatted });
+          if (key)
+            cache!.putMember(
+              key.key,
+              readsOthers ? { text: formatted, closure: key.closure() } : { text: formatted },
+            );
         });
       }),
     );
@@ -171,7 +224,11 @@ async function declarationFile(set: NormalizedSet, source: string, options: Gene
       );
     }
     if (few) {
-      const reply = await pool.emit({ schemas: emitContext(set, missing, keys), names: missing, header: frame === undefined ? headerText : undefined });
+      const reply = await pool.emit({
+        schemas: emitContext(set, missing, keys),
+        names: missing,
+        header: frame === undefined ? headerText : undefined,
+      });
       if (reply.frame !== undefined) formatFrame(reply.frame);
       if (reply.members.length > 0) formatMembers(reply.members);
     } else {
@@ -188,7 +245,10 @@ async function declarationFile(set: NormalizedSet, source: string, options: Gene
   } finally {
     if (pool !== preloaded) void pool.close(); // as above
   }
-  return { text: spliceFrame(frame!, members as string[], formattedAliases as string[]), reusedMembers };
+  return {
+    text: spliceFrame(frame!, members as string[], formattedAliases as string[]),
+    reusedMembers,
+  };
 }
 
 /** Emits the named members, a batch of about BATCH_CHARS at a time. */
@@ -256,9 +316,18 @@ function memberKeys(set: NormalizedSet): MemberKeys {
   const discriminators = [...own.values()].some((text) => text.includes('"discriminator":'));
   for (const [name, text] of own) own.set(name, hashOf("schema", name, text));
   const setWide = discriminators ? hashOf("set", ...own.values()) : "";
-  const closure = (name: string) => hashOf("closure", ...[...reachable(set, [name])].sort(byCodeUnit).map((n) => own.get(n) ?? "(absent)"));
+  const closure = (name: string) =>
+    hashOf(
+      "closure",
+      ...[...reachable(set, [name])].sort(byCodeUnit).map((n) => own.get(n) ?? "(absent)"),
+    );
   return {
     discriminators,
-    members: new Map(set.schemas.map((s) => [s.name, { key: hashOf("member", own.get(s.name)!, setWide), closure: () => closure(s.name) }])),
+    members: new Map(
+      set.schemas.map((s) => [
+        s.name,
+        { key: hashOf("member", own.get(s.name)!, setWide), closure: () => closure(s.name) },
+      ]),
+    ),
   };
 }

@@ -15,7 +15,13 @@ export function isObject(value: unknown): value is JsonObject {
 export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
   // Only "__proto__" has a setter on Object.prototype; every other key can be assigned, which keeps the
   // object in V8's fast mode (defineProperty on each key is several times slower, here and in later reads).
-  if (key === "__proto__") Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(target, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   else target[key] = value;
 }
 

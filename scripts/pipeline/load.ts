@@ -44,10 +44,15 @@ export function readSchemaFolder(dir: string): SchemaFile[] {
     entries = readdirSync(dir);
   } catch (error) {
     if (error instanceof SchemaError) throw error;
-    throw new SchemaError(dir, undefined, `cannot read the schema folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new SchemaError(
+      dir,
+      undefined,
+      `cannot read the schema folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   const fileNames = entries.filter((name) => name.endsWith(".json")).sort(byCodeUnit);
-  if (fileNames.length === 0) throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
+  if (fileNames.length === 0)
+    throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
   return fileNames.map((fileName) => {
     const path = join(dir, fileName);
     return { fileName, path, text: readFileSync(path, "utf8") };
@@ -56,7 +61,8 @@ export function readSchemaFolder(dir: string): SchemaFile[] {
 
 /** Parses the files and indexes them by schema name. Pure: no I/O. */
 export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): SchemaSet {
-  if (files.length === 0) throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
+  if (files.length === 0)
+    throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
   const byName = new Map<string, LoadedSchema>();
   for (const file of files) {
     const schema = parseSchemaFile(file);
@@ -64,7 +70,11 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
     const other = byName.get(name);
     if (other) {
       const [first, second] = [other.path, file.path].sort(byCodeUnit);
-      throw new SchemaError(second!, undefined, `schema name "${name}" is also declared by ${first}`);
+      throw new SchemaError(
+        second!,
+        undefined,
+        `schema name "${name}" is also declared by ${first}`,
+      );
     }
     byName.set(name, { name, fileName: file.fileName, path: file.path, schema });
   }
@@ -83,11 +93,19 @@ function parseSchemaFile(file: SchemaFile): JsonObject {
   } catch (error) {
     const problem = findJsonSyntaxProblem(file.text);
     const where = problem ? `${file.path}:${problem.line}:${problem.column}` : file.path;
-    throw new SchemaError(where, undefined, `malformed JSON: ${problem?.message ?? (error as Error).message}`);
+    throw new SchemaError(
+      where,
+      undefined,
+      `malformed JSON: ${problem?.message ?? (error as Error).message}`,
+    );
   }
   if (!isObject(value)) {
     const got = Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`;
-    throw new SchemaError(file.path, undefined, `not a schema: expected a JSON object, found ${got}`);
+    throw new SchemaError(
+      file.path,
+      undefined,
+      `not a schema: expected a JSON object, found ${got}`,
+    );
   }
   return value;
 }
@@ -95,17 +113,27 @@ function parseSchemaFile(file: SchemaFile): JsonObject {
 function schemaName(file: SchemaFile, schema: JsonObject): string {
   const title = schema["title"];
   const id = schema["$id"];
-  const idName = typeof id === "string" && id.startsWith(ID_PREFIX) ? decodePointerToken(id.slice(ID_PREFIX.length)) : undefined;
+  const idName =
+    typeof id === "string" && id.startsWith(ID_PREFIX)
+      ? decodePointerToken(id.slice(ID_PREFIX.length))
+      : undefined;
   if (title !== undefined && (typeof title !== "string" || title.trim() === "")) {
     throw new SchemaError(file.path, "/title", "not a schema name: expected a non-empty string");
   }
   if (typeof title === "string" && idName !== undefined && title !== idName) {
-    throw new SchemaError(file.path, "/$id", `names the schema "${idName}" but /title says "${title}"`);
+    throw new SchemaError(
+      file.path,
+      "/$id",
+      `names the schema "${idName}" but /title says "${title}"`,
+    );
   }
   const name = (title as string | undefined) ?? idName;
   if (name === undefined) {
-    throw new SchemaError(file.path, undefined, `not a schema of the set: no "title" or "$id": "${ID_PREFIX}<Name>" names it`);
+    throw new SchemaError(
+      file.path,
+      undefined,
+      `not a schema of the set: no "title" or "$id": "${ID_PREFIX}<Name>" names it`,
+    );
   }
   return name;
 }
-

@@ -7,11 +7,12 @@ import { SchemaError } from "./errors.js";
 import type { LoadedSchema } from "./load.js";
 
 const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "implements interface let package private protected public static yield any boolean never number object string " +
-    "symbol undefined unknown bigint type as async await declare from get set of require module namespace keyof readonly infer is asserts")
-    .split(" "),
+    "symbol undefined unknown bigint type as async await declare from get set of require module namespace keyof readonly infer is asserts"
+  ).split(" "),
 );
 /** Names the generated file itself declares. */
 const TAKEN = new Set(["components"]);
@@ -23,13 +24,19 @@ export function toTypeName(schemaName: string): string {
   return name;
 }
 
-export function typeNames<S extends Pick<LoadedSchema, "name" | "path">>(schemas: readonly S[]): { schema: S; typeName: string }[] {
+export function typeNames<S extends Pick<LoadedSchema, "name" | "path">>(
+  schemas: readonly S[],
+): { schema: S; typeName: string }[] {
   const seen = new Map<string, S>();
   return schemas.map((schema) => {
     const typeName = toTypeName(schema.name);
     const other = seen.get(typeName);
     if (other) {
-      throw new SchemaError(schema.path, undefined, `schema "${schema.name}" and schema "${other.name}" (${other.path}) both become the type name ${typeName}; rename one`);
+      throw new SchemaError(
+        schema.path,
+        undefined,
+        `schema "${schema.name}" and schema "${other.name}" (${other.path}) both become the type name ${typeName}; rename one`,
+      );
     }
     seen.set(typeName, schema);
     return { schema, typeName };

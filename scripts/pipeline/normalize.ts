@@ -19,7 +19,9 @@ export function normalizeSchemaSet(set: ResolvedSet): NormalizedSet {
 
 export function normalizeSchema(resolved: ResolvedSchema): ResolvedSchema {
   const body = fromEntries(
-    Object.entries(resolved.schema).filter(([key, value]) => !FILE_KEYS.has(key) && !(key === "title" && value === resolved.name)),
+    Object.entries(resolved.schema).filter(
+      ([key, value]) => !FILE_KEYS.has(key) && !(key === "title" && value === resolved.name),
+    ),
   );
   const schema = mapSchema(resolved.path, body, normalizeNode) as JsonObject;
   return { ...resolved, schema };
@@ -30,22 +32,38 @@ function normalizeNode(node: JsonObject): JsonObject {
   // openapi-typescript ignores every sibling of `$ref`, so `{ $ref, nullable: true }` would lose its
   // `| null`. Wrapping the reference in a one-branch anyOf keeps the name and lets `nullable` apply.
   if (typeof out["$ref"] === "string" && out["nullable"] === true) {
-    out = fromEntries(Object.entries(out).flatMap(([key, value]): [string, JsonObject[keyof JsonObject]][] =>
-      key === "$ref" ? [["anyOf", [{ $ref: value }]]] : [[key, value]],
-    ));
+    out = fromEntries(
+      Object.entries(out).flatMap(([key, value]): [string, JsonObject[keyof JsonObject]][] =>
+        key === "$ref" ? [["anyOf", [{ $ref: value }]]] : [[key, value]],
+      ),
+    );
   }
   // `{ type: "object", maxProperties: 0 }` admits only `{}`. openapi-typescript ignores maxProperties and would
   // type it Record<string, unknown>; an additionalProperties schema that admits no value says the same thing
   // in a form it types: `{ [key: string]: never }`.
   const properties = out["properties"];
-  if (out["type"] === "object" && out["maxProperties"] === 0 && out["additionalProperties"] === undefined && (!isObject(properties) || Object.keys(properties).length === 0)) {
+  if (
+    out["type"] === "object" &&
+    out["maxProperties"] === 0 &&
+    out["additionalProperties"] === undefined &&
+    (!isObject(properties) || Object.keys(properties).length === 0)
+  ) {
     out = fromEntries([...Object.entries(out), ["additionalProperties", { enum: [] }]]);
   }
   // readOnly becomes a `readonly` modifier; both stay visible in the editor's hover text.
-  const access = out["readOnly"] === true ? "Read-only: sent by the API, not accepted in requests." : out["writeOnly"] === true ? "Write-only: accepted in requests, never sent back." : undefined;
+  const access =
+    out["readOnly"] === true
+      ? "Read-only: sent by the API, not accepted in requests."
+      : out["writeOnly"] === true
+        ? "Write-only: accepted in requests, never sent back."
+        : undefined;
   if (access !== undefined) {
     out = out === node ? fromEntries(Object.entries(out)) : out;
-    setOwn(out, "summary", typeof out["summary"] === "string" ? `${out["summary"]}\n${access}` : access);
+    setOwn(
+      out,
+      "summary",
+      typeof out["summary"] === "string" ? `${out["summary"]}\n${access}` : access,
+    );
   }
   return out;
 }

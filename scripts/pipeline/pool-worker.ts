@@ -6,7 +6,10 @@
 import { parentPort } from "node:worker_threads";
 import type { EmitReply, EmitRequest } from "./emit.js";
 
-export type PoolRequest = { kind: "preload" } | { id: number; kind: "format"; text: string } | { id: number; kind: "emit"; request: EmitRequest };
+export type PoolRequest =
+  | { kind: "preload" }
+  | { id: number; kind: "format"; text: string }
+  | { id: number; kind: "emit"; request: EmitRequest };
 export type PoolReply = { id: number; result: string | EmitReply } | { id: number; error: string };
 
 const port = parentPort;
@@ -33,9 +36,16 @@ port.on("message", (message: PoolRequest | null) => {
     void warmUp();
     return;
   }
-  const work = message.kind === "format" ? formatter().then((m) => m.formatDeclarations(message.text)) : emitter().then((m) => m.emitParts(message.request));
+  const work =
+    message.kind === "format"
+      ? formatter().then((m) => m.formatDeclarations(message.text))
+      : emitter().then((m) => m.emitParts(message.request));
   work.then(
     (result) => port.postMessage({ id: message.id, result } satisfies PoolReply),
-    (error: unknown) => port.postMessage({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies PoolReply),
+    (error: unknown) =>
+      port.postMessage({
+        id: message.id,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies PoolReply),
   );
 });

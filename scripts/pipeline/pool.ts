@@ -60,7 +60,8 @@ function workerPool(threads: number, preload: boolean): Pool {
       idle.push(worker);
       const job = pending.get(reply.id);
       pending.delete(reply.id);
-      if ("error" in reply) job?.reject(new Error(`${job.message.kind} in a worker thread failed: ${reply.error}`));
+      if ("error" in reply)
+        job?.reject(new Error(`${job.message.kind} in a worker thread failed: ${reply.error}`));
       else job?.resolve(reply.result as never);
       dispatch();
     });
@@ -105,8 +106,12 @@ function workerPool(threads: number, preload: boolean): Pool {
  * when running from source under tsx, whose loader a worker thread has to register for itself.
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./pool-worker.mjs", import.meta.url));
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(new URL("./pool-worker.mjs", import.meta.url));
   const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
   const source = JSON.stringify(new URL("./pool-worker.ts", import.meta.url).href);
-  return new Worker(`import(${api}).then((tsx) => { tsx.register(); return import(${source}); });`, { eval: true });
+  return new Worker(
+    `import(${api}).then((tsx) => { tsx.register(); return import(${source}); });`,
+    { eval: true },
+  );
 }

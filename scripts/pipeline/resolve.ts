@@ -52,10 +52,13 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
   const document = { components: { schemas: fromEntries(schemas.map((s) => [s.name, s.schema])) } };
   const { $RefParser } = await import("@apidevtools/json-schema-ref-parser"); // loaded only when there is work
   const parser = new $RefParser();
-  const refs = (await parser.resolve(document as never, {
-    resolve: { external: false, file: false, http: false },
-    continueOnError: false,
-  } as never)) as unknown as $Refs;
+  const refs = (await parser.resolve(
+    document as never,
+    {
+      resolve: { external: false, file: false, http: false },
+      continueOnError: false,
+    } as never,
+  )) as unknown as $Refs;
   // Many sites share a target; each distinct pointer is looked up once.
   const checked = new Set<string>();
   for (const site of sites) {
@@ -64,21 +67,36 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
       if (refs.get(site.canonical) === undefined) throw new Error("resolves to nothing");
       checked.add(site.canonical);
     } catch (error) {
-      throw new SchemaError(site.file, place([...site.path, "$ref"]), `$ref "${site.original}" points at nothing in the schema set (${oneLine(error)})`);
+      throw new SchemaError(
+        site.file,
+        place([...site.path, "$ref"]),
+        `$ref "${site.original}" points at nothing in the schema set (${oneLine(error)})`,
+      );
     }
   }
   return { dir: set.dir, digest: set.digest, schemas, refCount: sites.length };
 }
 
 /** Maps one `$ref` onto `#/components/schemas/<Name>...`, refusing anything that leaves the set. */
-function canonicalRef(ref: string, self: LoadedSchema, nameByFile: Map<string, string>, names: Set<string>, path: Path) {
+function canonicalRef(
+  ref: string,
+  self: LoadedSchema,
+  nameByFile: Map<string, string>,
+  names: Set<string>,
+  path: Path,
+) {
   const refuse = (why: string): never => {
     throw new SchemaError(self.path, place([...path, "$ref"]), `$ref "${ref}" ${why}`);
   };
   if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
-    refuse(/^https?:/i.test(ref) ? "is a remote URL: generate never touches the network; vendor the schema with sync" : "is a URL: only references inside the schema set are followed");
+    refuse(
+      /^https?:/i.test(ref)
+        ? "is a remote URL: generate never touches the network; vendor the schema with sync"
+        : "is a URL: only references inside the schema set are followed",
+    );
   }
-  if (ref.startsWith("/") || ref.startsWith("\\") || /^[a-z]:[\\/]/i.test(ref)) refuse("is an absolute path: only references inside the schema set are followed");
+  if (ref.startsWith("/") || ref.startsWith("\\") || /^[a-z]:[\\/]/i.test(ref))
+    refuse("is an absolute path: only references inside the schema set are followed");
   const hash = ref.indexOf("#");
   const filePart = hash === -1 ? ref : ref.slice(0, hash);
   const fragment = hash === -1 ? "" : ref.slice(hash + 1);
@@ -86,9 +104,14 @@ function canonicalRef(ref: string, self: LoadedSchema, nameByFile: Map<string, s
   let targetName = self.name;
   let rest = fragment;
   if (filePart !== "") {
-    const segments = filePart.replace(/\\/g, "/").split("/").filter((s) => s !== "." && s !== "");
-    if (segments.includes("..")) refuse("leaves the schema folder: only references inside the schema set are followed");
-    if (segments.length !== 1) refuse("points into a subfolder, which is not part of the schema set");
+    const segments = filePart
+      .replace(/\\/g, "/")
+      .split("/")
+      .filter((s) => s !== "." && s !== "");
+    if (segments.includes(".."))
+      refuse("leaves the schema folder: only references inside the schema set are followed");
+    if (segments.length !== 1)
+      refuse("points into a subfolder, which is not part of the schema set");
     const name = nameByFile.get(segments[0]!);
     if (name === undefined) refuse(`names a file that is not in the schema set`);
     targetName = name!;
@@ -98,9 +121,11 @@ function canonicalRef(ref: string, self: LoadedSchema, nameByFile: Map<string, s
     const token = slash === -1 ? tail : tail.slice(0, slash);
     targetName = decodePointerToken(token);
     rest = slash === -1 ? "" : tail.slice(slash);
-    if (!names.has(targetName)) refuse(`points at "${targetName}", which no file in the schema set declares`);
+    if (!names.has(targetName))
+      refuse(`points at "${targetName}", which no file in the schema set declares`);
   }
-  if (rest !== "" && !rest.startsWith("/")) refuse("uses a plain-name fragment (anchor), which is not supported");
+  if (rest !== "" && !rest.startsWith("/"))
+    refuse("uses a plain-name fragment (anchor), which is not supported");
   if (rest === "/") rest = "";
   return { canonical: COMPONENTS_PREFIX + pointerToken(targetName) + rest, target: targetName };
 }
@@ -108,4 +133,3 @@ function canonicalRef(ref: string, self: LoadedSchema, nameByFile: Map<string, s
 function oneLine(error: unknown): string {
   return String(error instanceof Error ? error.message : error).split("\n")[0]!;
 }
-

@@ -2,7 +2,16 @@
  * Stage 6, write: the output folder is replaced as a whole. The new files go to a temporary sibling
  * folder which is then renamed over the old one, so a failed run leaves the old output byte for byte.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SchemaError } from "./errors.js";
 import { byCodeUnit } from "./json.js";
@@ -53,27 +62,38 @@ export function writeOutput(outDir: string, files: OutputFiles, entryFile = "ind
  */
 export function assertReplaceable(outDir: string, entryFile: string): void {
   if (!existsSync(outDir)) return;
-  if (!statSync(outDir).isDirectory()) throw new SchemaError(outDir, undefined, "the output path exists and is not a folder");
+  if (!statSync(outDir).isDirectory())
+    throw new SchemaError(outDir, undefined, "the output path exists and is not a folder");
   const entries = readdirSync(outDir);
   if (entries.length === 0) return;
   const entry = join(outDir, entryFile);
-  const ours = existsSync(entry) && statSync(entry).isFile() && readFileSync(entry, "utf8").startsWith(GENERATED_MARK);
+  const ours =
+    existsSync(entry) &&
+    statSync(entry).isFile() &&
+    readFileSync(entry, "utf8").startsWith(GENERATED_MARK);
   if (!ours) {
-    throw new SchemaError(outDir, undefined, `refusing to replace this folder: it holds files generate did not write (no generated ${entryFile}); choose an empty or new --out folder`);
+    throw new SchemaError(
+      outDir,
+      undefined,
+      `refusing to replace this folder: it holds files generate did not write (no generated ${entryFile}); choose an empty or new --out folder`,
+    );
   }
 }
 
 /** What `--check` reports: how the folder on disk differs from the files that would be written. */
 export function compareOutput(outDir: string, files: OutputFiles): Difference[] {
   const differences: Difference[] = [];
-  const onDisk = new Set(existsSync(outDir) && statSync(outDir).isDirectory() ? listFiles(outDir) : []);
+  const onDisk = new Set(
+    existsSync(outDir) && statSync(outDir).isDirectory() ? listFiles(outDir) : [],
+  );
   for (const [file, content] of [...files].sort(([a], [b]) => byCodeUnit(a, b))) {
     if (!onDisk.has(file)) {
       differences.push({ file, problem: "missing" });
       continue;
     }
     const current = readFileSync(join(outDir, file), "utf8");
-    if (current !== content) differences.push({ file, problem: "differs", line: firstDifferentLine(current, content) });
+    if (current !== content)
+      differences.push({ file, problem: "differs", line: firstDifferentLine(current, content) });
   }
   for (const file of [...onDisk].sort(byCodeUnit)) {
     if (!files.has(file)) differences.push({ file, problem: "unexpected" });

@@ -46,7 +46,11 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
       const other = byName.get(schema.name);
       if (other) {
         const [first, second] = [other.path, schema.path].sort();
-        throw new SchemaError(second!, undefined, `schema name "${schema.name}" is also declared by ${first}`);
+        throw new SchemaError(
+          second!,
+          undefined,
+          `schema name "${schema.name}" is also declared by ${first}`,
+        );
       }
       byName.set(schema.name, schema);
       byFile.set(schema.fileName, schema);
@@ -68,10 +72,16 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
 
   const included = new Set<string>();
   while (wanted.length > 0) {
-    const names = wanted.flatMap((need) => ("name" in need && !byName.has(need.name) ? [need.name] : []));
+    const names = wanted.flatMap((need) =>
+      "name" in need && !byName.has(need.name) ? [need.name] : [],
+    );
     await load(names.map(upstreamFileName).filter((f) => available.has(f)));
     if (names.some((name) => !byName.has(name))) await indexAll();
-    await load(wanted.flatMap((need) => ("fileName" in need && available.has(need.fileName) ? [need.fileName] : [])));
+    await load(
+      wanted.flatMap((need) =>
+        "fileName" in need && available.has(need.fileName) ? [need.fileName] : [],
+      ),
+    );
 
     const next: Need[] = [];
     for (const need of wanted) {
@@ -89,13 +99,23 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
     }
     wanted = next;
   }
-  return [...included].map((name) => byName.get(name)!).sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  return [...included]
+    .map((name) => byName.get(name)!)
+    .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
 }
 
 function parseOne(location: string, file: SourceFile): VendoredSchema {
   const text = decodeUtf8(file.path, file.bytes);
-  const [loaded] = parseSchemaFiles(location, [{ fileName: file.fileName, path: file.path, text }]).schemas;
-  return { name: loaded!.name, fileName: file.fileName, path: file.path, bytes: file.bytes, schema: loaded!.schema };
+  const [loaded] = parseSchemaFiles(location, [
+    { fileName: file.fileName, path: file.path, text },
+  ]).schemas;
+  return {
+    name: loaded!.name,
+    fileName: file.fileName,
+    path: file.path,
+    bytes: file.bytes,
+    schema: loaded!.schema,
+  };
 }
 
 /** What a `$ref` needs from upstream: a schema by name, a sibling file, or nothing (a pointer into the same file). */
@@ -104,8 +124,10 @@ function refTarget(from: Referrer): { name: string } | { fileName: string } | un
   const refuse = (why: string): never => {
     throw new SchemaError(from.path, place([...from.at, "$ref"]), `$ref "${ref}" ${why}`);
   };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) refuse("is a URL: sync vendors only references inside the schema set");
-  if (ref.startsWith("/") || ref.startsWith("\\")) refuse("is an absolute path: sync vendors only references inside the schema set");
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref))
+    refuse("is a URL: sync vendors only references inside the schema set");
+  if (ref.startsWith("/") || ref.startsWith("\\"))
+    refuse("is an absolute path: sync vendors only references inside the schema set");
   const hash = ref.indexOf("#");
   const filePart = hash === -1 ? ref : ref.slice(0, hash);
   const fragment = hash === -1 ? "" : ref.slice(hash + 1);
@@ -115,16 +137,28 @@ function refTarget(from: Referrer): { name: string } | { fileName: string } | un
     const slash = tail.indexOf("/");
     return { name: decodePointerToken(slash === -1 ? tail : tail.slice(0, slash)) };
   }
-  const segments = filePart.replace(/\\/g, "/").split("/").filter((s) => s !== "." && s !== "");
-  if (segments.includes("..") || segments.length !== 1) refuse("leaves the schema folder: sync vendors only references inside the schema set");
+  const segments = filePart
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((s) => s !== "." && s !== "");
+  if (segments.includes("..") || segments.length !== 1)
+    refuse("leaves the schema folder: sync vendors only references inside the schema set");
   return { fileName: segments[0]! };
 }
 
 function notUpstream(source: Source, need: Need): SchemaError {
   const where = `${source.fileNames.length} files at ${source.location}`;
   if (need.from === undefined) {
-    return new SchemaError(source.location, undefined, `root schema "${(need as { name: string }).name}" is not upstream: no file declares it (searched ${where})`);
+    return new SchemaError(
+      source.location,
+      undefined,
+      `root schema "${(need as { name: string }).name}" is not upstream: no file declares it (searched ${where})`,
+    );
   }
   const missing = "name" in need ? `no schema named "${need.name}"` : `no file "${need.fileName}"`;
-  return new SchemaError(need.from.path, place([...need.from.at, "$ref"]), `$ref "${need.from.ref}" points at ${missing} upstream (searched ${where})`);
+  return new SchemaError(
+    need.from.path,
+    place([...need.from.at, "$ref"]),
+    `$ref "${need.from.ref}" points at ${missing} upstream (searched ${where})`,
+  );
 }

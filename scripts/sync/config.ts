@@ -75,12 +75,17 @@ export interface LoadedConfig {
 /** I/O edge. An explicitly named config must exist; a missing default falls back to DEFAULT_CONFIG. */
 export function readConfig(path: string | undefined): LoadedConfig {
   const file = path ?? DEFAULT_CONFIG_PATH;
-  if (path === undefined && !existsSync(file)) return { path: file, text: undefined, config: DEFAULT_CONFIG };
+  if (path === undefined && !existsSync(file))
+    return { path: file, text: undefined, config: DEFAULT_CONFIG };
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new SchemaError(file, undefined, `cannot read the sync config (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new SchemaError(
+      file,
+      undefined,
+      `cannot read the sync config (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   return { path: file, text, config: parseConfig(text, file) };
 }
@@ -95,8 +100,10 @@ export function parseConfig(text: string, file: string): SyncConfig {
   }
   if (!isObject(value)) throw new SchemaError(file, undefined, "expected a JSON object");
   allowOnly(file, "", value, ["$comment", "source", "roots"]);
-  const source = value["source"] === undefined ? DEFAULT_GITHUB_SOURCE : parseSource(file, value["source"]);
-  const roots = value["roots"] === undefined ? DEFAULT_CONFIG.roots : parseRoots(file, value["roots"]);
+  const source =
+    value["source"] === undefined ? DEFAULT_GITHUB_SOURCE : parseSource(file, value["source"]);
+  const roots =
+    value["roots"] === undefined ? DEFAULT_CONFIG.roots : parseRoots(file, value["roots"]);
   return { source, roots };
 }
 
@@ -106,23 +113,47 @@ function parseSource(file: string, source: unknown): SourceConfig {
   const base = dirname(file);
   switch (kind) {
     case "github": {
-      allowOnly(file, "/source", source, ["kind", "repo", "folder", "ref", "rawBaseUrl", "apiBaseUrl"]);
+      allowOnly(file, "/source", source, [
+        "kind",
+        "repo",
+        "folder",
+        "ref",
+        "rawBaseUrl",
+        "apiBaseUrl",
+      ]);
       const github: GitHubSourceConfig = {
         kind: "github",
         repo: text(file, source, "repo", DEFAULT_GITHUB_SOURCE.repo),
-        folder: text(file, source, "folder", DEFAULT_GITHUB_SOURCE.folder).replace(/^\/+|\/+$/g, ""),
+        folder: text(file, source, "folder", DEFAULT_GITHUB_SOURCE.folder).replace(
+          /^\/+|\/+$/g,
+          "",
+        ),
         ref: text(file, source, "ref", DEFAULT_GITHUB_SOURCE.ref),
         rawBaseUrl: baseUrl(file, source, "rawBaseUrl", DEFAULT_GITHUB_SOURCE.rawBaseUrl),
         apiBaseUrl: baseUrl(file, source, "apiBaseUrl", DEFAULT_GITHUB_SOURCE.apiBaseUrl),
       };
-      if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(github.repo)) throw new SchemaError(file, "/source/repo", `expected "owner/name", found ${JSON.stringify(github.repo)}`);
-      if (!isCommit(github.ref)) throw new SchemaError(file, "/source/ref", `expected a pinned commit (40 lowercase hex digits), found ${JSON.stringify(github.ref)}`);
+      if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(github.repo))
+        throw new SchemaError(
+          file,
+          "/source/repo",
+          `expected "owner/name", found ${JSON.stringify(github.repo)}`,
+        );
+      if (!isCommit(github.ref))
+        throw new SchemaError(
+          file,
+          "/source/ref",
+          `expected a pinned commit (40 lowercase hex digits), found ${JSON.stringify(github.ref)}`,
+        );
       return github;
     }
     case "openapi": {
       allowOnly(file, "/source", source, ["kind", "location"]);
       const location = text(file, source, "location", undefined);
-      return { kind: "openapi", location: isUrl(location) || isAbsolute(location) || base === "." ? location : join(base, location) };
+      return {
+        kind: "openapi",
+        location:
+          isUrl(location) || isAbsolute(location) || base === "." ? location : join(base, location),
+      };
     }
     case "folder": {
       allowOnly(file, "/source", source, ["kind", "path"]);
@@ -130,13 +161,21 @@ function parseSource(file: string, source: unknown): SourceConfig {
       return { kind: "folder", path: isAbsolute(path) || base === "." ? path : join(base, path) };
     }
     default:
-      throw new SchemaError(file, "/source/kind", `expected "github", "openapi" or "folder", found ${JSON.stringify(kind)}`);
+      throw new SchemaError(
+        file,
+        "/source/kind",
+        `expected "github", "openapi" or "folder", found ${JSON.stringify(kind)}`,
+      );
   }
 }
 
 function parseRoots(file: string, roots: unknown): Roots {
   if (roots === "*") return "*";
-  if (!Array.isArray(roots) || roots.length === 0 || !roots.every((r) => typeof r === "string" && r !== "")) {
+  if (
+    !Array.isArray(roots) ||
+    roots.length === 0 ||
+    !roots.every((r) => typeof r === "string" && r !== "")
+  ) {
     throw new SchemaError(file, "/roots", `expected "*" or a non-empty list of schema names`);
   }
   return roots as string[];
@@ -144,20 +183,31 @@ function parseRoots(file: string, roots: unknown): Roots {
 
 function allowOnly(file: string, at: string, object: JsonObject, keys: readonly string[]): void {
   for (const key of Object.keys(object)) {
-    if (!keys.includes(key)) throw new SchemaError(file, `${at}/${key}`, `unknown key (expected one of ${keys.join(", ")})`);
+    if (!keys.includes(key))
+      throw new SchemaError(
+        file,
+        `${at}/${key}`,
+        `unknown key (expected one of ${keys.join(", ")})`,
+      );
   }
 }
 
 function text(file: string, object: JsonObject, key: string, fallback: string | undefined): string {
   const value = object[key];
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== "string" || value === "") throw new SchemaError(file, `/source/${key}`, "expected a non-empty string");
+  if (typeof value !== "string" || value === "")
+    throw new SchemaError(file, `/source/${key}`, "expected a non-empty string");
   return value;
 }
 
 function baseUrl(file: string, object: JsonObject, key: string, fallback: string): string {
   const value = text(file, object, key, fallback);
-  if (!isUrl(value)) throw new SchemaError(file, `/source/${key}`, `expected an http(s) URL, found ${JSON.stringify(value)}`);
+  if (!isUrl(value))
+    throw new SchemaError(
+      file,
+      `/source/${key}`,
+      `expected an http(s) URL, found ${JSON.stringify(value)}`,
+    );
   return value.replace(/\/+$/, "");
 }
 
@@ -167,10 +217,16 @@ export function isUrl(location: string): boolean {
 
 /** The config text with the GitHub source pinned to `ref`, for `--pin`. Other keys keep their values and order. */
 export function pinConfigText(loaded: LoadedConfig, ref: string): string {
-  if (loaded.text === undefined) throw new SchemaError(loaded.path, undefined, "--pin needs a config file to write the commit into, and there is none");
+  if (loaded.text === undefined)
+    throw new SchemaError(
+      loaded.path,
+      undefined,
+      "--pin needs a config file to write the commit into, and there is none",
+    );
   const value = JSON.parse(loaded.text) as JsonObject;
   const source = isObject(value["source"]) ? value["source"] : {};
-  if ((source["kind"] ?? "github") !== "github") throw new SchemaError(loaded.path, "/source/kind", "--pin only pins a github source");
+  if ((source["kind"] ?? "github") !== "github")
+    throw new SchemaError(loaded.path, "/source/kind", "--pin only pins a github source");
   source["ref"] = ref;
   value["source"] = source;
   return JSON.stringify(value, null, 2) + "\n";
@@ -180,17 +236,32 @@ export function pinConfigText(loaded: LoadedConfig, ref: string): string {
  * `--from`: "github" (the config's GitHub source, or the default one), an http(s) URL (an OpenAPI document),
  * a folder (per-file layout) or a file (an OpenAPI document). `--ref` then pins a GitHub source.
  */
-export function chooseSource(configured: SourceConfig, from: string | undefined, ref: string | undefined): SourceConfig {
+export function chooseSource(
+  configured: SourceConfig,
+  from: string | undefined,
+  ref: string | undefined,
+): SourceConfig {
   let source = configured;
   if (from === "github") source = configured.kind === "github" ? configured : DEFAULT_GITHUB_SOURCE;
   else if (from !== undefined && isUrl(from)) source = { kind: "openapi", location: from };
   else if (from !== undefined) {
-    if (!existsSync(from)) throw new UsageError(`--from ${from}: no such file or folder (expected github, a URL, a file or a folder)`);
-    source = statSync(from).isDirectory() ? { kind: "folder", path: from } : { kind: "openapi", location: from };
+    if (!existsSync(from))
+      throw new UsageError(
+        `--from ${from}: no such file or folder (expected github, a URL, a file or a folder)`,
+      );
+    source = statSync(from).isDirectory()
+      ? { kind: "folder", path: from }
+      : { kind: "openapi", location: from };
   }
   if (ref !== undefined) {
-    if (source.kind !== "github") throw new UsageError(`--ref pins a github source, but the source is ${source.kind} ${source.kind === "folder" ? source.path : source.location}`);
-    if (!isCommit(ref)) throw new UsageError(`--ref ${ref}: expected a full commit id (40 lowercase hex digits); a branch is not a pin (git ls-remote https://github.com/${source.repo}.git HEAD gives the newest)`);
+    if (source.kind !== "github")
+      throw new UsageError(
+        `--ref pins a github source, but the source is ${source.kind} ${source.kind === "folder" ? source.path : source.location}`,
+      );
+    if (!isCommit(ref))
+      throw new UsageError(
+        `--ref ${ref}: expected a full commit id (40 lowercase hex digits); a branch is not a pin (git ls-remote https://github.com/${source.repo}.git HEAD gives the newest)`,
+      );
     source = { ...source, ref };
   }
   return source;

@@ -14,17 +14,28 @@ export interface FetchLimits {
 
 export const DEFAULT_LIMITS: FetchLimits = { timeoutMs: 30_000, maxBytes: 32 * 1024 * 1024 };
 
-export async function fetchBytes(url: string, limits: FetchLimits, headers: Record<string, string> = {}): Promise<Uint8Array> {
+export async function fetchBytes(
+  url: string,
+  limits: FetchLimits,
+  headers: Record<string, string> = {},
+): Promise<Uint8Array> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let response: Response;
   try {
-    response = await fetch(url, { signal, headers: { "user-agent": "klaviyo-schema-types-sync", ...headers } });
+    response = await fetch(url, {
+      signal,
+      headers: { "user-agent": "klaviyo-schema-types-sync", ...headers },
+    });
   } catch (error) {
     throw failure(url, error, limits);
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => {});
-    throw new SchemaError(url, undefined, `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
+    throw new SchemaError(
+      url,
+      undefined,
+      `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
+    );
   }
   const declared = response.headers.get("content-length");
   if (declared !== null && Number(declared) > limits.maxBytes) {
@@ -63,12 +74,20 @@ export function decodeUtf8(where: string, bytes: Uint8Array): string {
 }
 
 function tooLarge(url: string, size: string, limits: FetchLimits): SchemaError {
-  return new SchemaError(url, undefined, `response too large: ${size}, over the bound of ${limits.maxBytes} bytes (--max-bytes)`);
+  return new SchemaError(
+    url,
+    undefined,
+    `response too large: ${size}, over the bound of ${limits.maxBytes} bytes (--max-bytes)`,
+  );
 }
 
 function failure(url: string, error: unknown, limits: FetchLimits): SchemaError {
   // Duck-typed: errors from fetch may come from another realm (e.g. under a test runner's VM), where instanceof fails.
-  const { name, message, cause } = (typeof error === "object" && error !== null ? error : {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const { name, message, cause } = (typeof error === "object" && error !== null ? error : {}) as {
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   if (name === "TimeoutError" || name === "AbortError") {
     return new SchemaError(url, undefined, `timed out after ${limits.timeoutMs} ms (--timeout)`);
   }

@@ -37,7 +37,11 @@ export function hashFiles(files: ReadonlyMap<string, Uint8Array>): Record<string
 }
 
 export function renderLock(lock: Lock): string {
-  const source: SourceDescription = { kind: lock.source.kind, location: lock.source.location, revision: lock.source.revision };
+  const source: SourceDescription = {
+    kind: lock.source.kind,
+    location: lock.source.location,
+    revision: lock.source.revision,
+  };
   if (lock.source.apiVersion !== undefined) source.apiVersion = lock.source.apiVersion;
   const ordered = {
     lockVersion: lock.lockVersion,
@@ -45,7 +49,11 @@ export function renderLock(lock: Lock): string {
     roots: lock.roots === "*" ? "*" : [...lock.roots],
     ...(lock.note !== undefined ? { note: lock.note } : {}),
     syncedAt: lock.syncedAt,
-    files: Object.fromEntries(Object.keys(lock.files).sort(byCodeUnit).map((name) => [name, lock.files[name]!])),
+    files: Object.fromEntries(
+      Object.keys(lock.files)
+        .sort(byCodeUnit)
+        .map((name) => [name, lock.files[name]!]),
+    ),
   };
   return JSON.stringify(ordered, null, 2) + "\n";
 }
@@ -62,7 +70,11 @@ export function readLock(path: string): { text: string; lock: Lock } | undefined
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new SchemaError(path, undefined, `cannot read the lock file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new SchemaError(
+      path,
+      undefined,
+      `cannot read the lock file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   return { text, lock: parseLock(text, path) };
 }
@@ -81,16 +93,21 @@ export function parseLock(text: string, path: string): Lock {
   if (value["lockVersion"] !== LOCK_VERSION) bad("/lockVersion", `expected ${LOCK_VERSION}`);
   const source = value["source"];
   if (!isObject(source)) return bad("/source", "expected an object");
-  if (source["kind"] !== "github" && source["kind"] !== "openapi" && source["kind"] !== "folder") bad("/source/kind", "expected github, openapi or folder");
-  for (const key of ["location", "revision"]) if (typeof source[key] !== "string") bad(`/source/${key}`, "expected a string");
+  if (source["kind"] !== "github" && source["kind"] !== "openapi" && source["kind"] !== "folder")
+    bad("/source/kind", "expected github, openapi or folder");
+  for (const key of ["location", "revision"])
+    if (typeof source[key] !== "string") bad(`/source/${key}`, "expected a string");
   const roots = value["roots"];
-  if (roots !== "*" && !(Array.isArray(roots) && roots.every((r) => typeof r === "string"))) bad("/roots", "expected \"*\" or a list of names");
-  if (value["note"] !== undefined && typeof value["note"] !== "string") bad("/note", "expected a string");
+  if (roots !== "*" && !(Array.isArray(roots) && roots.every((r) => typeof r === "string")))
+    bad("/roots", 'expected "*" or a list of names');
+  if (value["note"] !== undefined && typeof value["note"] !== "string")
+    bad("/note", "expected a string");
   if (typeof value["syncedAt"] !== "string") bad("/syncedAt", "expected a string");
   const files = value["files"];
   if (!isObject(files)) return bad("/files", "expected an object");
   for (const [name, hash] of Object.entries(files)) {
-    if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) bad(`/files/${name}`, "expected a sha256 in hex");
+    if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash))
+      bad(`/files/${name}`, "expected a sha256 in hex");
   }
   return {
     lockVersion: LOCK_VERSION,
@@ -123,11 +140,14 @@ export function verifyAgainstLock(dir: string, lock: Lock): LockDifference[] {
   const differences: LockDifference[] = [];
   for (const file of Object.keys(lock.files).sort(byCodeUnit)) {
     const actual = onDisk.get(file);
-    if (actual === undefined) differences.push({ file, problem: "missing", expected: lock.files[file]! });
-    else if (actual !== lock.files[file]) differences.push({ file, problem: "mismatch", expected: lock.files[file]!, actual });
+    if (actual === undefined)
+      differences.push({ file, problem: "missing", expected: lock.files[file]! });
+    else if (actual !== lock.files[file])
+      differences.push({ file, problem: "mismatch", expected: lock.files[file]!, actual });
   }
   for (const file of [...onDisk.keys()].sort(byCodeUnit)) {
-    if (!Object.hasOwn(lock.files, file)) differences.push({ file, problem: "extra", actual: onDisk.get(file)! });
+    if (!Object.hasOwn(lock.files, file))
+      differences.push({ file, problem: "extra", actual: onDisk.get(file)! });
   }
   return differences;
 }

@@ -18,7 +18,17 @@ import { resolveSchemaSet } from "../pipeline/resolve.js";
 import { collectClosure, type VendoredSchema } from "./closure.js";
 import type { Roots, SourceConfig } from "./config.js";
 import { DEFAULT_LIMITS, decodeUtf8, type FetchLimits } from "./http.js";
-import { hashFiles, listFiles, LOCK_VERSION, readLock, renderLock, sameApartFromTime, verifyAgainstLock, type Lock, type LockDifference } from "./lock.js";
+import {
+  hashFiles,
+  listFiles,
+  LOCK_VERSION,
+  readLock,
+  renderLock,
+  sameApartFromTime,
+  verifyAgainstLock,
+  type Lock,
+  type LockDifference,
+} from "./lock.js";
 import { openFolderSource } from "./sources/folder.js";
 import { openGitHubSource } from "./sources/github.js";
 import { openOpenApiSource } from "./sources/openapi.js";
@@ -63,15 +73,28 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
   const closure = await collectClosure(source, options.roots);
   for (const schema of closure) {
     // A schema name with a slash (possible in a hostile OpenAPI document) must not become a path out of the folder.
-    if (/[\\/\0]/.test(schema.fileName)) throw new SchemaError(schema.path, undefined, `file name ${JSON.stringify(schema.fileName)} is not a plain file name; refusing to write it`);
+    if (/[\\/\0]/.test(schema.fileName))
+      throw new SchemaError(
+        schema.path,
+        undefined,
+        `file name ${JSON.stringify(schema.fileName)} is not a plain file name; refusing to write it`,
+      );
   }
-  say(`sync: closure of ${options.roots === "*" ? "every schema" : `${options.roots.length} root${options.roots.length === 1 ? "" : "s"}`}: ${closure.length} of ${source.fileNames.length} upstream files`);
+  say(
+    `sync: closure of ${options.roots === "*" ? "every schema" : `${options.roots.length} root${options.roots.length === 1 ? "" : "s"}`}: ${closure.length} of ${source.fileNames.length} upstream files`,
+  );
   await checkSetResolves(options.outDir, closure);
 
   const files = new Map(closure.map((schema) => [schema.fileName, schema.bytes]));
   const description = describe(source);
   const hashes = hashFiles(files);
-  checkHashes(options, existing?.lock, description, hashes, new Map(closure.map((s) => [s.fileName, s.path])));
+  checkHashes(
+    options,
+    existing?.lock,
+    description,
+    hashes,
+    new Map(closure.map((s) => [s.fileName, s.path])),
+  );
 
   const lock: Lock = {
     lockVersion: LOCK_VERSION,
@@ -82,11 +105,16 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
     files: hashes,
   };
   // Keep the old lock when only the time would change: a no-op sync leaves no diff.
-  const lockText = existing !== undefined && sameApartFromTime(existing.lock, lock) ? existing.text : renderLock(lock);
+  const lockText =
+    existing !== undefined && sameApartFromTime(existing.lock, lock)
+      ? existing.text
+      : renderLock(lock);
   const wrote = {
     folder: !folderHolds(options.outDir, files),
     lock: existing?.text !== lockText,
-    config: options.pinConfig !== undefined && readText(options.pinConfig.path) !== options.pinConfig.bytes,
+    config:
+      options.pinConfig !== undefined &&
+      readText(options.pinConfig.path) !== options.pinConfig.bytes,
   };
   if (wrote.folder || wrote.lock || wrote.config) {
     const singles: SingleFile[] = [];
@@ -104,16 +132,33 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
 }
 
 /** `--verify`: the folder re-hashed against the lock. */
-export function verifySchemas(outDir: string, lockPath: string): { lock: Lock; differences: LockDifference[] } {
+export function verifySchemas(
+  outDir: string,
+  lockPath: string,
+): { lock: Lock; differences: LockDifference[] } {
   const existing = readLock(lockPath);
-  if (existing === undefined) throw new SchemaError(lockPath, undefined, "no lock file to verify against (run npm run sync first)");
+  if (existing === undefined)
+    throw new SchemaError(
+      lockPath,
+      undefined,
+      "no lock file to verify against (run npm run sync first)",
+    );
   return { lock: existing.lock, differences: verifyAgainstLock(outDir, existing.lock) };
 }
 
-export async function openSource(config: SourceConfig, limits: FetchLimits, githubToken: string | undefined, say: (line: string) => void): Promise<Source> {
+export async function openSource(
+  config: SourceConfig,
+  limits: FetchLimits,
+  githubToken: string | undefined,
+  say: (line: string) => void,
+): Promise<Source> {
   switch (config.kind) {
     case "github":
-      return openGitHubSource(config, { limits, ...(githubToken ? { token: githubToken } : {}), say });
+      return openGitHubSource(config, {
+        limits,
+        ...(githubToken ? { token: githubToken } : {}),
+        say,
+      });
     case "openapi":
       return openOpenApiSource(config.location, limits, say);
     case "folder":
@@ -135,31 +180,64 @@ function describe(source: Source): SourceDescription {
 async function checkSetResolves(outDir: string, closure: readonly VendoredSchema[]): Promise<void> {
   const set = parseSchemaFiles(
     outDir,
-    closure.map((schema) => ({ fileName: schema.fileName, path: schema.path, text: decodeUtf8(schema.path, schema.bytes) })),
+    closure.map((schema) => ({
+      fileName: schema.fileName,
+      path: schema.path,
+      text: decodeUtf8(schema.path, schema.bytes),
+    })),
   );
   await resolveSchemaSet(set);
 }
 
-function checkHashes(options: SyncOptions, lock: Lock | undefined, source: SourceDescription, hashes: Record<string, string>, pathOf: Map<string, string>): void {
-  const sameRevision = lock !== undefined && lock.source.kind === source.kind && lock.source.revision === source.revision;
+function checkHashes(
+  options: SyncOptions,
+  lock: Lock | undefined,
+  source: SourceDescription,
+  hashes: Record<string, string>,
+  pathOf: Map<string, string>,
+): void {
+  const sameRevision =
+    lock !== undefined &&
+    lock.source.kind === source.kind &&
+    lock.source.revision === source.revision;
   if (sameRevision) {
     for (const [file, actual] of Object.entries(hashes)) {
       const pinned = lock.files[file];
       if (pinned !== undefined && pinned !== actual) {
-        throw new SchemaError(pathOf.get(file)!, undefined, `hash mismatch: sha256 ${actual}, but ${options.lockPath} pins ${pinned} for the same ${source.kind} revision ${source.revision}`);
+        throw new SchemaError(
+          pathOf.get(file)!,
+          undefined,
+          `hash mismatch: sha256 ${actual}, but ${options.lockPath} pins ${pinned} for the same ${source.kind} revision ${source.revision}`,
+        );
       }
     }
   }
   if (!options.frozen) return;
-  if (lock === undefined) throw new SchemaError(options.lockPath, undefined, "--frozen needs a lock file to match, and there is none");
+  if (lock === undefined)
+    throw new SchemaError(
+      options.lockPath,
+      undefined,
+      "--frozen needs a lock file to match, and there is none",
+    );
   if (!sameRevision) {
-    throw new SchemaError(options.lockPath, undefined, `--frozen: the lock pins ${lock.source.kind} revision ${lock.source.revision}, but the source is ${source.kind} revision ${source.revision}`);
+    throw new SchemaError(
+      options.lockPath,
+      undefined,
+      `--frozen: the lock pins ${lock.source.kind} revision ${lock.source.revision}, but the source is ${source.kind} revision ${source.revision}`,
+    );
   }
   const added = Object.keys(hashes).filter((f) => !Object.hasOwn(lock.files, f));
   const removed = Object.keys(lock.files).filter((f) => !Object.hasOwn(hashes, f));
   if (added.length > 0 || removed.length > 0) {
-    const first = added.length > 0 ? `${added.sort()[0]} is not in the lock` : `${removed.sort()[0]} is no longer vendored`;
-    throw new SchemaError(options.lockPath, undefined, `--frozen: the result differs from the lock (${added.length} files added, ${removed.length} removed; ${first})`);
+    const first =
+      added.length > 0
+        ? `${added.sort()[0]} is not in the lock`
+        : `${removed.sort()[0]} is no longer vendored`;
+    throw new SchemaError(
+      options.lockPath,
+      undefined,
+      `--frozen: the result differs from the lock (${added.length} files added, ${removed.length} removed; ${first})`,
+    );
   }
 }
 

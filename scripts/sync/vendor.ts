@@ -3,7 +3,17 @@
  * whole, then each single file: the lock, and the config with --pin). If any step fails, the renames done so
  * far are undone, so the schema folder, the lock and the config are left byte for byte as they were.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SchemaError } from "../pipeline/errors.js";
 
@@ -16,7 +26,11 @@ export interface SingleFile {
  * Replaces `outDir` with exactly `files` (when given) and each single file with its new bytes.
  * Staging names start with "." and carry the process id, so they never collide and never end in `*.json`.
  */
-export function vendorAtomically(outDir: string, files: ReadonlyMap<string, Uint8Array> | undefined, singles: readonly SingleFile[]): void {
+export function vendorAtomically(
+  outDir: string,
+  files: ReadonlyMap<string, Uint8Array> | undefined,
+  singles: readonly SingleFile[],
+): void {
   const stamp = `${process.pid}-${Date.now()}`;
   const staging = join(dirname(outDir), `.${basename(outDir)}.sync-new-${stamp}`);
   const retired = join(dirname(outDir), `.${basename(outDir)}.sync-old-${stamp}`);
@@ -33,11 +47,20 @@ export function vendorAtomically(outDir: string, files: ReadonlyMap<string, Uint
   try {
     if (files !== undefined) {
       at(outDir, "cannot replace the folder");
-      if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new SchemaError(outDir, undefined, "exists and is not a folder");
+      if (existsSync(outDir) && !statSync(outDir).isDirectory())
+        throw new SchemaError(outDir, undefined, "exists and is not a folder");
       // The folder is replaced as a whole, so it must be a schema folder: `--out .` must not wipe a project.
-      const foreign = existsSync(outDir) ? readdirSync(outDir).filter((name) => !name.endsWith(".json")).sort() : [];
+      const foreign = existsSync(outDir)
+        ? readdirSync(outDir)
+            .filter((name) => !name.endsWith(".json"))
+            .sort()
+        : [];
       if (foreign.length > 0) {
-        throw new SchemaError(outDir, undefined, `refusing to replace this folder: it holds files that are not schema files (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""})`);
+        throw new SchemaError(
+          outDir,
+          undefined,
+          `refusing to replace this folder: it holds files that are not schema files (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""})`,
+        );
       }
       at(staging, "cannot stage the new files");
       mkdirSync(staging, { recursive: true });
@@ -56,7 +79,11 @@ export function vendorAtomically(outDir: string, files: ReadonlyMap<string, Uint
   } catch (error) {
     if (error instanceof SchemaError) throw error;
     const [path, what] = step.split(/: (.*)/s);
-    throw new SchemaError(path!, undefined, `${what} (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was changed`);
+    throw new SchemaError(
+      path!,
+      undefined,
+      `${what} (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was changed`,
+    );
   } finally {
     rmSync(staging, { recursive: true, force: true });
     for (const plan of plans) rmSync(plan.staged, { force: true });
@@ -69,7 +96,14 @@ interface Plan extends SingleFile {
   existed: boolean;
 }
 
-function commit(outDir: string, swapFolder: boolean, staging: string, retired: string, plans: readonly Plan[], at: (path: string, what: string) => void): void {
+function commit(
+  outDir: string,
+  swapFolder: boolean,
+  staging: string,
+  retired: string,
+  plans: readonly Plan[],
+  at: (path: string, what: string) => void,
+): void {
   let hadOld = false;
   let swapped = false;
   const replaced: Plan[] = [];

@@ -1,6 +1,14 @@
 /** Runs a project CLI as a user would, from TypeScript source, and captures what it prints. */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -11,10 +19,14 @@ export interface CliRun {
 }
 
 export function runScript(script: string, args: string[], cwd = process.cwd()): CliRun {
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(process.cwd(), "scripts", script), ...args], {
-    cwd,
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(process.cwd(), "scripts", script), ...args],
+    {
+      cwd,
+      encoding: "utf8",
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -26,7 +38,10 @@ export function tempDir(prefix = "kst-"): string {
 export function writeSchemaFolder(dir: string, files: Record<string, unknown>): string {
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(files)) {
-    writeFileSync(join(dir, name), typeof content === "string" ? content : JSON.stringify(content, null, 2));
+    writeFileSync(
+      join(dir, name),
+      typeof content === "string" ? content : JSON.stringify(content, null, 2),
+    );
   }
   return dir;
 }

@@ -13,7 +13,11 @@ export function fixtureFiles(name: string): SchemaFile[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort()
-    .map((fileName) => ({ fileName, path: `${name}/${fileName}`, text: readFileSync(join(dir, fileName), "utf8") }));
+    .map((fileName) => ({
+      fileName,
+      path: `${name}/${fileName}`,
+      text: readFileSync(join(dir, fileName), "utf8"),
+    }));
 }
 
 /** Schema files from inline objects: `{ "a.json": {...} }`. */
@@ -34,6 +38,11 @@ export async function declarationsFor(files: SchemaFile[], dir = "fixture"): Pro
 export function schemaFile(name: string, body: Record<string, unknown>): [string, unknown] {
   return [
     `klaviyo-${name.toLowerCase()}-schema.json`,
-    { $schema: "https://json-schema.org/draft/2020-12/schema", $id: `#/components/schemas/${name}`, title: name, ...body },
+    {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: `#/components/schemas/${name}`,
+      title: name,
+      ...body,
+    },
   ];
 }

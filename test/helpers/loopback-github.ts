@@ -63,12 +63,36 @@ export async function startLoopbackGitHub(options: LoopbackOptions): Promise<Loo
     sha: createHash("sha1").update(commit).digest("hex"),
     url: `${treePath}`,
     tree: [
-      { path: "README.md", mode: "100644", type: "blob", sha: gitBlobId(Buffer.from("# klaviyo\n")), size: 10 },
+      {
+        path: "README.md",
+        mode: "100644",
+        type: "blob",
+        sha: gitBlobId(Buffer.from("# klaviyo\n")),
+        size: 10,
+      },
       { path: folder, mode: "040000", type: "tree", sha: "0".repeat(40) },
       // Not directly in the folder, or not a blob: a sync must skip these.
-      { path: `${folder}/nested/klaviyo-nested-schema.json`, mode: "100644", type: "blob", sha: "1".repeat(40), size: 2 },
-      { path: `openapi/klaviyo-openapi.json`, mode: "100644", type: "blob", sha: "2".repeat(40), size: 2 },
-      ...[...options.files].map(([name, bytes]) => ({ path: `${folder}/${name}`, mode: "100644", type: "blob", sha: gitBlobId(bytes), size: bytes.byteLength })),
+      {
+        path: `${folder}/nested/klaviyo-nested-schema.json`,
+        mode: "100644",
+        type: "blob",
+        sha: "1".repeat(40),
+        size: 2,
+      },
+      {
+        path: `openapi/klaviyo-openapi.json`,
+        mode: "100644",
+        type: "blob",
+        sha: "2".repeat(40),
+        size: 2,
+      },
+      ...[...options.files].map(([name, bytes]) => ({
+        path: `${folder}/${name}`,
+        mode: "100644",
+        type: "blob",
+        sha: gitBlobId(bytes),
+        size: bytes.byteLength,
+      })),
     ],
     truncated: options.truncated ?? false,
   };
@@ -85,14 +109,22 @@ export async function startLoopbackGitHub(options: LoopbackOptions): Promise<Loo
       const name = decodeURIComponent(url.pathname.slice(rawPrefix.length));
       const bytes = options.files.get(name);
       const override = options.overrides?.get(name);
-      if (bytes !== undefined || override !== undefined) return answer(response, override, bytes, "text/plain; charset=utf-8");
+      if (bytes !== undefined || override !== undefined)
+        return answer(response, override, bytes, "text/plain; charset=utf-8");
     }
     answer(response, { status: 404 }, undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    source: { kind: "github", repo: `${owner}/${repo}`, folder, ref: commit, rawBaseUrl: baseUrl, apiBaseUrl: `${baseUrl}/api` },
+    source: {
+      kind: "github",
+      repo: `${owner}/${repo}`,
+      folder,
+      ref: commit,
+      rawBaseUrl: baseUrl,
+      apiBaseUrl: `${baseUrl}/api`,
+    },
     baseUrl,
     requests,
     close: () =>
@@ -103,7 +135,12 @@ export async function startLoopbackGitHub(options: LoopbackOptions): Promise<Loo
   };
 }
 
-function answer(response: ServerResponse, override: Override | undefined, bytes: Uint8Array | undefined, type = "text/plain"): void {
+function answer(
+  response: ServerResponse,
+  override: Override | undefined,
+  bytes: Uint8Array | undefined,
+  type = "text/plain",
+): void {
   if (override === undefined || "contentLength" in override) {
     if (bytes === undefined) return answer(response, { status: 404 }, undefined);
     const length = override?.contentLength ?? bytes.byteLength;
@@ -113,7 +150,10 @@ function answer(response: ServerResponse, override: Override | undefined, bytes:
   }
   if ("status" in override) {
     const text = `${override.status}: ${override.status === 404 ? "Not Found" : "error"}`;
-    response.writeHead(override.status, { "content-type": "text/plain", "content-length": String(Buffer.byteLength(text)) });
+    response.writeHead(override.status, {
+      "content-type": "text/plain",
+      "content-length": String(Buffer.byteLength(text)),
+    });
     response.end(text);
     return;
   }
@@ -127,7 +167,8 @@ function answer(response: ServerResponse, override: Override | undefined, bytes:
   if (override.chunked) {
     response.writeHead(200, { "content-type": type });
     // Several writes without a Content-Length: Node sends them chunked.
-    for (let i = 0; i < body.byteLength; i += 16 * 1024) response.write(body.subarray(i, i + 16 * 1024));
+    for (let i = 0; i < body.byteLength; i += 16 * 1024)
+      response.write(body.subarray(i, i + 16 * 1024));
     response.end();
     return;
   }
@@ -141,6 +182,10 @@ export function gitBlobId(bytes: Uint8Array): string {
 
 /** The `*.json` files of a folder (all, or the named ones) as the server's `files`. */
 export function readFolderFiles(dir: string, names?: readonly string[]): Map<string, Buffer> {
-  const chosen = names ?? readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  const chosen =
+    names ??
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
   return new Map(chosen.map((name) => [name, readFileSync(join(dir, name))]));
 }

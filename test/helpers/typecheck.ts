@@ -20,19 +20,25 @@ export const STRICT_OPTIONS: ts.CompilerOptions = {
 const libCache = new Map<string, ts.SourceFile | undefined>();
 
 /** `files` maps absolute-looking virtual paths (e.g. "/virtual/index.d.ts") to their text. */
-export function typecheck(files: Record<string, string>, options: ts.CompilerOptions = STRICT_OPTIONS): string[] {
+export function typecheck(
+  files: Record<string, string>,
+  options: ts.CompilerOptions = STRICT_OPTIONS,
+): string[] {
   const host = ts.createCompilerHost(options, true);
   const realGetSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = files[fileName];
     if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true);
-    if (!libCache.has(fileName)) libCache.set(fileName, realGetSourceFile(fileName, languageVersion, onError, shouldCreate));
+    if (!libCache.has(fileName))
+      libCache.set(fileName, realGetSourceFile(fileName, languageVersion, onError, shouldCreate));
     return libCache.get(fileName);
   };
   const realFileExists = host.fileExists.bind(host);
   host.fileExists = (fileName) => fileName in files || realFileExists(fileName);
   const realDirectoryExists = host.directoryExists?.bind(host);
-  host.directoryExists = (dir) => Object.keys(files).some((f) => f.startsWith(dir.replace(/\/$/, "") + "/")) || (realDirectoryExists?.(dir) ?? false);
+  host.directoryExists = (dir) =>
+    Object.keys(files).some((f) => f.startsWith(dir.replace(/\/$/, "") + "/")) ||
+    (realDirectoryExists?.(dir) ?? false);
   const realReadFile = host.readFile.bind(host);
   host.readFile = (fileName) => files[fileName] ?? realReadFile(fileName);
   const program = ts.createProgram({ rootNames: Object.keys(files), options, host });

@@ -53,23 +53,37 @@ export const full: PostCatalogItemCreateJobResponse = {
       completed_count: 9,
       failed_count: 1,
       completed_at: "2022-11-08T00:00:00+00:00",
-      errors: [{ id: "e", code: "invalid", title: "Invalid input", detail: "d", source: { pointer: null } }],
+      errors: [
+        {
+          id: "e",
+          code: "invalid",
+          title: "Invalid input",
+          detail: "d",
+          source: { pointer: null },
+        },
+      ],
       expires_at: "2022-11-08T00:00:00+00:00",
     },
-    relationships: { items: { data: [{ type: "catalog-item", id: "$custom:::$default:::SAMPLE-DATA-ITEM-1" }] } },
+    relationships: {
+      items: { data: [{ type: "catalog-item", id: "$custom:::$default:::SAMPLE-DATA-ITEM-1" }] },
+    },
     links: { self: "s" },
   },
 };
 
 // The job status is a literal union; a consumer can pick it out of the nested type.
-type JobStatus = components["schemas"]["PostCatalogItemCreateJobResponse"]["data"]["attributes"]["status"];
+type JobStatus =
+  components["schemas"]["PostCatalogItemCreateJobResponse"]["data"]["attributes"]["status"];
 export const statuses: JobStatus[] = ["cancelled", "complete", "processing", "queued"];
 export const emptySource: ErrorSource = {};
 export const jobType: CatalogItemBulkCreateJobEnum = "catalog-item-bulk-create-job";
 
 // Invalid: a required key missing.
 // @ts-expect-error total_count is required
-export const noTotal: PostCatalogItemCreateJobResponse["data"]["attributes"] = { status: "queued", created_at: "t" };
+export const noTotal: PostCatalogItemCreateJobResponse["data"]["attributes"] = {
+  status: "queued",
+  created_at: "t",
+};
 // @ts-expect-error data is required
 export const noData: PostCatalogItemCreateJobResponse = {};
 // @ts-expect-error source is required

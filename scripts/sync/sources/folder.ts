@@ -18,10 +18,15 @@ export function openFolderSource(dir: string, limits: FetchLimits): Source {
     entries = readdirSync(dir);
   } catch (error) {
     if (error instanceof SchemaError) throw error;
-    throw new SchemaError(dir, undefined, `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new SchemaError(
+      dir,
+      undefined,
+      `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   const fileNames = entries.filter((name) => name.endsWith(".json")).sort(byCodeUnit);
-  if (fileNames.length === 0) throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
+  if (fileNames.length === 0)
+    throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
   const files = new Map<string, SourceFile>();
   const digest = createHash("sha256");
   for (const fileName of fileNames) {

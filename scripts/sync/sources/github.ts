@@ -28,13 +28,31 @@ export function rawFolderUrl(config: GitHubSourceConfig): string {
   return `${config.rawBaseUrl}/${config.repo}/${config.ref}/${config.folder}/`;
 }
 
-export async function openGitHubSource(config: GitHubSourceConfig, options: GitHubOptions): Promise<Source> {
+export async function openGitHubSource(
+  config: GitHubSourceConfig,
+  options: GitHubOptions,
+): Promise<Source> {
   const listUrl = treeUrl(config);
-  options.say?.(`sync: listing ${config.repo}@${config.ref.slice(0, 12)} ${config.folder}/ (${listUrl})`);
-  const headers: Record<string, string> = { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" };
-  if (options.token && config.apiBaseUrl === "https://api.github.com") headers["authorization"] = `Bearer ${options.token}`;
-  const blobs = parseTree(listUrl, await fetchBytes(listUrl, options.limits, headers), config.folder);
-  if (blobs.size === 0) throw new SchemaError(listUrl, undefined, `no *.json files in ${config.folder}/ at commit ${config.ref}`);
+  options.say?.(
+    `sync: listing ${config.repo}@${config.ref.slice(0, 12)} ${config.folder}/ (${listUrl})`,
+  );
+  const headers: Record<string, string> = {
+    accept: "application/vnd.github+json",
+    "x-github-api-version": "2022-11-28",
+  };
+  if (options.token && config.apiBaseUrl === "https://api.github.com")
+    headers["authorization"] = `Bearer ${options.token}`;
+  const blobs = parseTree(
+    listUrl,
+    await fetchBytes(listUrl, options.limits, headers),
+    config.folder,
+  );
+  if (blobs.size === 0)
+    throw new SchemaError(
+      listUrl,
+      undefined,
+      `no *.json files in ${config.folder}/ at commit ${config.ref}`,
+    );
   const folderUrl = rawFolderUrl(config);
 
   const readOne = async (fileName: string): Promise<SourceFile> => {
@@ -43,7 +61,11 @@ export async function openGitHubSource(config: GitHubSourceConfig, options: GitH
     const expected = blobs.get(fileName);
     const actual = gitBlobId(bytes);
     if (actual !== expected) {
-      throw new SchemaError(url, undefined, `hash mismatch: content has git blob id ${actual}, but commit ${config.ref} lists ${expected} (${listUrl})`);
+      throw new SchemaError(
+        url,
+        undefined,
+        `hash mismatch: content has git blob id ${actual}, but commit ${config.ref} lists ${expected} (${listUrl})`,
+      );
     }
     return { fileName, path: url, bytes };
   };
@@ -57,7 +79,8 @@ export async function openGitHubSource(config: GitHubSourceConfig, options: GitH
       for (const name of fileNames) {
         if (!blobs.has(name)) throw new Error(`internal: ${name} is not in the listing`);
       }
-      if (fileNames.length > 1) options.say?.(`sync: fetching ${fileNames.length} files from ${folderUrl}`);
+      if (fileNames.length > 1)
+        options.say?.(`sync: fetching ${fileNames.length} files from ${folderUrl}`);
       return mapLimit(fileNames, CONCURRENCY, readOne);
     },
   };
@@ -72,18 +95,26 @@ function parseTree(url: string, bytes: Uint8Array, folder: string): Map<string, 
     if (error instanceof SchemaError) throw error;
     throw new SchemaError(url, undefined, `malformed JSON: ${(error as Error).message}`);
   }
-  if (!isObject(value) || !Array.isArray(value["tree"])) throw new SchemaError(url, undefined, "not a git tree listing: no \"tree\" array");
+  if (!isObject(value) || !Array.isArray(value["tree"]))
+    throw new SchemaError(url, undefined, 'not a git tree listing: no "tree" array');
   // A truncated listing would silently drop schemas; refuse it rather than vendor a partial set.
-  if (value["truncated"] === true) throw new SchemaError(url, undefined, "the git tree listing is truncated by GitHub; the folder cannot be listed completely");
+  if (value["truncated"] === true)
+    throw new SchemaError(
+      url,
+      undefined,
+      "the git tree listing is truncated by GitHub; the folder cannot be listed completely",
+    );
   const prefix = folder + "/";
   const blobs = new Map<string, string>();
   value["tree"].forEach((entry, i) => {
-    if (!isObject(entry) || typeof entry["path"] !== "string") throw new SchemaError(url, `/tree/${i}`, "not a tree entry: no \"path\"");
+    if (!isObject(entry) || typeof entry["path"] !== "string")
+      throw new SchemaError(url, `/tree/${i}`, 'not a tree entry: no "path"');
     const path = entry["path"];
     if (entry["type"] !== "blob" || !path.startsWith(prefix) || !path.endsWith(".json")) return;
     const fileName = path.slice(prefix.length);
     if (fileName.includes("/")) return;
-    if (typeof entry["sha"] !== "string" || !/^[0-9a-f]{40}$/.test(entry["sha"])) throw new SchemaError(url, `/tree/${i}/sha`, "expected a git blob id");
+    if (typeof entry["sha"] !== "string" || !/^[0-9a-f]{40}$/.test(entry["sha"]))
+      throw new SchemaError(url, `/tree/${i}/sha`, "expected a git blob id");
     blobs.set(fileName, entry["sha"]);
   });
   return blobs;
@@ -98,7 +129,11 @@ export function gitBlobId(bytes: Uint8Array): string {
  * Runs `task` over `items`, at most `limit` at a time, results in input order. After a failure no new task
  * starts; once the running ones settle, the first failure in input order is thrown (stable messages).
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   const failures: { index: number; error: unknown }[] = [];
   let next = 0;

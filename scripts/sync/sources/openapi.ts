@@ -12,22 +12,39 @@ import { isUrl } from "../config.js";
 import { decodeUtf8, fetchBytes, type FetchLimits } from "../http.js";
 import type { Source, SourceFile } from "./source.js";
 
-export async function openOpenApiSource(location: string, limits: FetchLimits, say?: (line: string) => void): Promise<Source> {
+export async function openOpenApiSource(
+  location: string,
+  limits: FetchLimits,
+  say?: (line: string) => void,
+): Promise<Source> {
   say?.(`sync: reading the OpenAPI document ${location}`);
-  const bytes = isUrl(location) ? await fetchBytes(location, limits) : readBounded(location, limits);
+  const bytes = isUrl(location)
+    ? await fetchBytes(location, limits)
+    : readBounded(location, limits);
   const text = decodeUtf8(location, bytes);
   let document: unknown;
   try {
     document = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     const problem = findJsonSyntaxProblem(text);
-    throw new SchemaError(problem ? `${location}:${problem.line}:${problem.column}` : location, undefined, `malformed JSON: ${problem?.message ?? (error as Error).message}`);
+    throw new SchemaError(
+      problem ? `${location}:${problem.line}:${problem.column}` : location,
+      undefined,
+      `malformed JSON: ${problem?.message ?? (error as Error).message}`,
+    );
   }
   const split = splitOpenApiDocument(location, document, location);
   // The split keeps the order of components.schemas, so the names line up with the files.
   const names = Object.keys((document as { components: { schemas: object } }).components.schemas);
   const files = new Map<string, SourceFile>(
-    split.map((file, i) => [file.fileName, { fileName: file.fileName, path: `${location}#/components/schemas/${pointerToken(names[i]!)}`, bytes: Buffer.from(file.text) }]),
+    split.map((file, i) => [
+      file.fileName,
+      {
+        fileName: file.fileName,
+        path: `${location}#/components/schemas/${pointerToken(names[i]!)}`,
+        bytes: Buffer.from(file.text),
+      },
+    ]),
   );
   const info = isObject(document) && isObject(document["info"]) ? document["info"] : undefined;
   return {
@@ -44,10 +61,19 @@ export async function openOpenApiSource(location: string, limits: FetchLimits, s
 export function readBounded(path: string, limits: FetchLimits): Uint8Array {
   try {
     const size = statSync(path).size;
-    if (size > limits.maxBytes) throw new SchemaError(path, undefined, `file too large: ${size} bytes, over the bound of ${limits.maxBytes} bytes (--max-bytes)`);
+    if (size > limits.maxBytes)
+      throw new SchemaError(
+        path,
+        undefined,
+        `file too large: ${size} bytes, over the bound of ${limits.maxBytes} bytes (--max-bytes)`,
+      );
     return readFileSync(path);
   } catch (error) {
     if (error instanceof SchemaError) throw error;
-    throw new SchemaError(path, undefined, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new SchemaError(
+      path,
+      undefined,
+      `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
 }
