@@ -21,6 +21,8 @@ Options:
   --no-cache        neither read nor write the cache: a cold run
   --cache-dir DIR   where results are cached by content hash (default: .cache/generate; safe to delete)
   --threads N       worker threads for formatting (default: one less than the CPUs, at least 1; 0: none)
+  --no-drift        when the output changes, skip the drift summary against the schemas at HEAD
+                    (it runs the diff, about 1.5 s more on the full catalog)
   --quiet           no progress lines, only the summary and errors
   -h, --help        show this help
 
@@ -35,6 +37,7 @@ async function main(): Promise<number> {
       "no-cache": { type: "boolean", default: false },
       "cache-dir": { type: "string", default: ".cache/generate" },
       threads: { type: "string" },
+      "no-drift": { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
     },
     HELP,
@@ -104,7 +107,8 @@ async function main(): Promise<number> {
   }
   const changed = compareOutput(outDir, result.files).length > 0;
   writeOutput(outDir, result.files);
-  if (changed) process.stdout.write(`${await driftLine(schemasDir, files)}\n`);
+  if (changed && !values["no-drift"])
+    process.stdout.write(`${await driftLine(schemasDir, files)}\n`);
   process.stdout.write(
     `generate: ${result.schemaCount} schemas → ${result.files.size} file${result.files.size === 1 ? "" : "s"} written to ${outDir}/ in ${((performance.now() - started) / 1000).toFixed(2)}s\n`,
   );

@@ -105,6 +105,9 @@ describe("the generate CLI", () => {
     const second = runScript("generate.ts", ["--out", out]);
     expect(second.status).toBe(0);
     expect(second.stdout).not.toContain("drift:"); // nothing changed, nothing to report
+    const skipped = runScript("generate.ts", ["--no-drift", "--out", join(tempDir(), "out")]);
+    expect(skipped.status).toBe(0);
+    expect(skipped.stdout).not.toContain("drift:"); // changed, but --no-drift
     expect(snapshotFolder(out)).toEqual(bytes);
   });
 });
