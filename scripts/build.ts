@@ -209,12 +209,21 @@ function pruneBuilds(keep: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    process.stderr.write(`build: error: ${(error as Error).message} (see --help)\n`);
+    process.exitCode = 2;
+    return;
+  }
   if (values.help) {
     process.stdout.write(HELP + "\n");
     return;

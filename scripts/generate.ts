@@ -2,7 +2,7 @@
  * `npm run generate`: schemas/ → generated/. A thin shell around pipeline/generate.ts.
  */
 import { availableParallelism } from "node:os";
-import { isAbsolute, resolve } from "node:path";
+import { basename, isAbsolute, resolve } from "node:path";
 import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { fileCache } from "./pipeline/cache.js";
 import { generateFromFiles } from "./pipeline/generate.js";
@@ -56,27 +56,30 @@ async function main(): Promise<number> {
   const outDir = tidy(values.out);
 
   const files = readSchemaFolder(schemasDir);
-  say(`generate: read ${files.length} schema files from ${schemasDir}/`);
   // One pack of cached results per schema folder, so that runs on different folders keep theirs.
   const cache = values["no-cache"]
     ? undefined
     : fileCache(values["cache-dir"], resolve(schemasDir));
-  const result = await generateFromFiles(schemasDir, files, schemasDir, {
+  // The header names the folder by its own name only, so the bytes do not depend on how the path was spelled.
+  const result = await generateFromFiles(schemasDir, files, basename(resolve(schemasDir)), {
     cache,
     threads,
     warn: progress,
   });
   if (result.reused?.run)
-    say(`generate: nothing changed since the cached run (${values["cache-dir"]}/)`);
+    say(
+      `generate: read ${files.length} schema files from ${schemasDir}/; nothing changed since the cached run (${values["cache-dir"]}/)`,
+    );
   else {
     const reused = result.reused?.members
       ? ` (${result.reused.members} reused from the cache)`
       : "";
     say(
-      `generate: resolved ${result.refCount} $refs, emitted and formatted ${result.schemaCount} schemas${reused}`,
+      `generate: read ${files.length} schema files from ${schemasDir}/, resolved ${result.refCount} $refs, emitted and formatted ${result.schemaCount} schemas${reused}`,
     );
   }
-  if (cache) {
+  // --check writes nothing, not even the cache.
+  if (cache && !values.check) {
     try {
       cache.save();
     } catch (error) {

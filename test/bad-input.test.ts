@@ -86,6 +86,10 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
     files: { "a.json": ok("A", { type: "object", required: "n" }) },
     message: `DIR/a.json: /required: expected a list of property names, found a string ("n")`,
   },
+  "an unknown type name": {
+    files: { "a.json": ok("A", { type: "object", properties: { n: { type: "objekt" } } }) },
+    message: `DIR/a.json: /properties/n/type: unknown type "objekt": expected one of string, number, integer, boolean, array, object, null`,
+  },
   "two names that become the same type name": {
     files: { "a.json": ok("catalog-item"), "b.json": ok("catalog_item") },
     message: `DIR/b.json: schema "catalog_item" and schema "catalog-item" (DIR/a.json) both become the type name catalog_item; rename one`,

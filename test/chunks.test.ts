@@ -4,6 +4,7 @@
  * whole upstream set and the later OpenAPI document (worker threads: see build.test.ts and cache.test.ts); plus the
  * splitting functions' refusals.
  */
+import { basename, resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import openapiTS, { astToString } from "openapi-typescript";
 import { format } from "prettier";
@@ -54,7 +55,7 @@ async function reference(dir: string, files: readonly SchemaFile[]): Promise<str
     (node) => ts.isTypeAliasDeclaration(node) && node.name.text === "WithRequired",
   );
   const footer = helpers.length > 0 ? astToString(helpers) : "";
-  const text = `${header(set, { source: dir })}\n${body}\n${aliasLines(set).join("\n")}\n${footer}`;
+  const text = `${header(set, { source: basename(resolve(dir)) })}\n${body}\n${aliasLines(set).join("\n")}\n${footer}`;
   return format(text, {
     parser: "typescript",
     printWidth: 100,

@@ -369,10 +369,14 @@ describe("awkward names", () => {
         "a.json": { title: "catalog-item", type: "string" },
         "b.json": { title: "2fa", type: "string" },
         "c.json": { title: "default", type: "string" },
+        "d.json": { title: "Ünïcode", type: "string" },
+        "e.json": { title: "with space", type: "string" },
       }),
     );
     expect(d).toContain('export type catalog_item = components["schemas"]["catalog-item"];');
     expect(d).toContain('export type _2fa = components["schemas"]["2fa"];');
     expect(d).toContain('export type default_ = components["schemas"]["default"];');
+    expect(d).toContain('export type Ünïcode = components["schemas"]["Ünïcode"];'); // already an identifier
+    expect(d).toContain('export type with_space = components["schemas"]["with space"];');
   });
 });

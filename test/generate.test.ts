@@ -2,7 +2,7 @@
  * The embedded default: a reviewed snapshot of its declarations, the drift guard (committed generated/
  * is exactly what generate produces now), determinism, and the CLI's --check, --help and summary.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import { readSchemaFolder } from "../scripts/pipeline/load.js";
@@ -57,6 +57,20 @@ describe("the generate CLI", () => {
     expect(run.status).toBe(0);
     for (const option of ["--schemas DIR", "--out DIR", "--check", "--help"])
       expect(run.stdout).toContain(option);
+  });
+
+  test("the bytes do not depend on how the schema folder is spelled", () => {
+    for (const spelling of ["./schemas", "schemas/", join(process.cwd(), "schemas")]) {
+      const run = runScript("generate.ts", ["--check", "--no-cache", "--schemas", spelling]);
+      expect({ spelling, status: run.status }).toEqual({ spelling, status: 0 });
+    }
+  });
+
+  test("--check writes nothing, not even the cache", () => {
+    const cacheDir = join(tempDir(), "cache");
+    const run = runScript("generate.ts", ["--check", "--cache-dir", cacheDir]);
+    expect(run.status).toBe(0);
+    expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
   });
 
   test("an unknown option is a usage error (exit 2)", () => {

@@ -8,6 +8,7 @@
  * no input changed, or every member but the changed ones. Heavy modules (TypeScript, openapi-typescript,
  * prettier, json-schema-ref-parser) are imported only when a run needs them.
  */
+import { basename, resolve } from "node:path";
 import { hashOf, type GenerateCache } from "./cache.js";
 import {
   aliasLines,
@@ -64,7 +65,7 @@ const BATCH_CHARS = 24_000;
 export async function generateFromFiles(
   dir: string,
   files: readonly SchemaFile[],
-  source: string = dir,
+  source: string = basename(resolve(dir)),
   options: GenerateOptions = {},
 ): Promise<GenerateResult> {
   const { cache } = options;

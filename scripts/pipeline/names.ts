@@ -18,8 +18,9 @@ const RESERVED = new Set(
 const TAKEN = new Set(["components"]);
 
 export function toTypeName(schemaName: string): string {
-  let name = schemaName.replace(/[^A-Za-z0-9_$]/g, "_");
-  if (name === "" || /^[0-9]/.test(name)) name = "_" + name;
+  // Any Unicode identifier character is kept; everything else becomes "_".
+  let name = schemaName.replace(/[^\p{ID_Continue}$\u200c\u200d]/gu, "_");
+  if (name === "" || !/^[\p{ID_Start}$_]/u.test(name)) name = "_" + name;
   if (RESERVED.has(name) || TAKEN.has(name)) name = name + "_";
   return name;
 }

@@ -26,6 +26,8 @@ const MAPS = new Set([
   "dependentSchemas",
 ]);
 
+const TYPE_NAMES = new Set(["string", "number", "integer", "boolean", "array", "object", "null"]);
+
 export type Path = readonly (string | number)[];
 
 /**
@@ -107,6 +109,15 @@ function checkKeywords(file: string, schema: JsonObject, path: Path): void {
       at("type"),
       `expected a type name or a list of them, found ${describe(type)}`,
     );
+  }
+  for (const name of typeof type === "string" ? [type] : Array.isArray(type) ? type : []) {
+    if (!TYPE_NAMES.has(name as string)) {
+      throw new SchemaError(
+        file,
+        at("type"),
+        `unknown type ${JSON.stringify(name)}: expected one of ${[...TYPE_NAMES].join(", ")}`,
+      );
+    }
   }
   const required = schema["required"];
   if (
