@@ -59,6 +59,11 @@ async function main(): Promise<number> {
   const say = values.quiet ? () => {} : progress;
   const outDir = tidy(values.out);
   const lockPath = values.lock;
+  // Checked before anything else, so a bad value is an error with --verify too.
+  const limits = {
+    timeoutMs: positive("--timeout", values.timeout, DEFAULT_LIMITS.timeoutMs),
+    maxBytes: positive("--max-bytes", values["max-bytes"], DEFAULT_LIMITS.maxBytes),
+  };
 
   if (values.verify) {
     const { lock, differences } = verifySchemas(outDir, lockPath);
@@ -94,10 +99,6 @@ async function main(): Promise<number> {
     : values.roots !== undefined
       ? parseRoots(values.roots)
       : loaded.config.roots;
-  const limits = {
-    timeoutMs: positive("--timeout", values.timeout, DEFAULT_LIMITS.timeoutMs),
-    maxBytes: positive("--max-bytes", values["max-bytes"], DEFAULT_LIMITS.maxBytes),
-  };
   const token = process.env["GITHUB_TOKEN"];
 
   const started = performance.now();

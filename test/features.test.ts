@@ -227,6 +227,32 @@ describe("references", () => {
     ).toEqual([]);
   });
 
+  test("a $ref into a schema copies that subschema: a required key cannot hold undefined", async () => {
+    const d = await declarationsFor(
+      set(
+        schemaFile("Source", {
+          type: "object",
+          properties: { pointer: { type: "string", nullable: true } },
+        }),
+        schemaFile("Err", {
+          type: "object",
+          properties: {
+            at: { $ref: "#/components/schemas/Source/properties/pointer", description: "Where." },
+          },
+          required: ["at"],
+        }),
+      ),
+    );
+    expect(member(d, "Err")).toBe(
+      ["    Err: {", "      /** @description Where. */", "      at: string | null;", "    };"].join(
+        "\n",
+      ),
+    );
+    const code =
+      'import type { Err } from "./index";\nconst ok: Err = { at: null };\n// @ts-expect-error at is required\nconst no: Err = { at: undefined };\n';
+    expect(typecheckAgainst(d, code)).toEqual([]);
+  });
+
   test("a sibling file reference and `#` resolve inside the set", async () => {
     const d = await declarationsFor(
       set(

@@ -5,7 +5,7 @@
  */
 import type { $Refs } from "@apidevtools/json-schema-ref-parser";
 import { SchemaError, decodePointerToken, place, pointerToken } from "./errors.js";
-import { fromEntries, setOwn, type JsonObject } from "./json.js";
+import { fromEntries, isObject, setOwn, type Json, type JsonObject } from "./json.js";
 import type { LoadedSchema, SchemaSet } from "./load.js";
 import { mapSchema, type Path } from "./walk.js";
 
@@ -74,7 +74,37 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
       );
     }
   }
-  return { dir: set.dir, digest: set.digest, schemas, refCount: sites.length };
+  return {
+    dir: set.dir,
+    digest: set.digest,
+    schemas: inlineDeepRefs(schemas, refs),
+    refCount: sites.length,
+  };
+}
+
+/**
+ * A `$ref` into a schema (`#/components/schemas/A/properties/b`) points at an anonymous subschema. openapi-typescript
+ * would type it as `components["schemas"]["A"]["b"]`, which carries `| undefined` when `b` is optional, so a required
+ * key could hold undefined. The subschema is copied in its place instead (one level: refs inside it stay refs);
+ * named schemas are never inlined. Siblings of the `$ref` (nullable, description) stay beside the copy.
+ */
+function inlineDeepRefs(schemas: ResolvedSchema[], refs: $Refs): ResolvedSchema[] {
+  const isDeep = (ref: unknown) =>
+    typeof ref === "string" && ref.indexOf("/", COMPONENTS_PREFIX.length) !== -1;
+  return schemas.map((resolved) => {
+    let found = false;
+    const schema = mapSchema(resolved.path, resolved.schema, (node) => {
+      if (!isDeep(node["$ref"])) return node;
+      const target = refs.get(node["$ref"] as string) as Json;
+      if (!isObject(target)) return node;
+      found = true;
+      return fromEntries([
+        ...Object.entries(target),
+        ...Object.entries(node).filter(([key]) => key !== "$ref"),
+      ]);
+    }) as JsonObject;
+    return found ? { ...resolved, schema } : resolved;
+  });
 }
 
 /** Maps one `$ref` onto `#/components/schemas/<Name>...`, refusing anything that leaves the set. */
