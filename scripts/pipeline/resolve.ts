@@ -74,10 +74,12 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
       );
     }
   }
+  const deepIn = new Set(sites.filter((site) => isDeep(site.canonical)).map((site) => site.file));
   return {
     dir: set.dir,
     digest: set.digest,
-    schemas: inlineDeepRefs(schemas, refs),
+    // Only schemas that hold a ref into another schema are walked again.
+    schemas: schemas.map((s) => (deepIn.has(s.path) ? inlineDeepRefs(s, refs) : s)),
     refCount: sites.length,
   };
 }
@@ -88,23 +90,22 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
  * key could hold undefined. The subschema is copied in its place instead (one level: refs inside it stay refs);
  * named schemas are never inlined. Siblings of the `$ref` (nullable, description) stay beside the copy.
  */
-function inlineDeepRefs(schemas: ResolvedSchema[], refs: $Refs): ResolvedSchema[] {
-  const isDeep = (ref: unknown) =>
-    typeof ref === "string" && ref.indexOf("/", COMPONENTS_PREFIX.length) !== -1;
-  return schemas.map((resolved) => {
-    let found = false;
-    const schema = mapSchema(resolved.path, resolved.schema, (node) => {
-      if (!isDeep(node["$ref"])) return node;
-      const target = refs.get(node["$ref"] as string) as Json;
-      if (!isObject(target)) return node;
-      found = true;
-      return fromEntries([
-        ...Object.entries(target),
-        ...Object.entries(node).filter(([key]) => key !== "$ref"),
-      ]);
-    }) as JsonObject;
-    return found ? { ...resolved, schema } : resolved;
-  });
+function inlineDeepRefs(resolved: ResolvedSchema, refs: $Refs): ResolvedSchema {
+  const schema = mapSchema(resolved.path, resolved.schema, (node) => {
+    if (!isDeep(node["$ref"])) return node;
+    const target = refs.get(node["$ref"] as string) as Json;
+    if (!isObject(target)) return node;
+    return fromEntries([
+      ...Object.entries(target),
+      ...Object.entries(node).filter(([key]) => key !== "$ref"),
+    ]);
+  }) as JsonObject;
+  return { ...resolved, schema };
+}
+
+/** A ref into a schema rather than to a whole one. */
+function isDeep(ref: unknown): boolean {
+  return typeof ref === "string" && ref.indexOf("/", COMPONENTS_PREFIX.length) !== -1;
 }
 
 /** Maps one `$ref` onto `#/components/schemas/<Name>...`, refusing anything that leaves the set. */
