@@ -2,7 +2,7 @@
  * `npm run conformance`: proves the generated types accept exactly what the schemas accept.
  * A thin shell around conformance/run.ts.
  */
-import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
+import { parseCommandLine, progress, runCli } from "./cli.js";
 import { formatReport } from "./conformance/report.js";
 import { runConformance } from "./conformance/run.js";
 

@@ -413,7 +413,6 @@ describe("sync from a loopback GitHub (hand-made set)", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const raw = (file: string) => `/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/${file}`;
   const big = Buffer.from(JSON.stringify({ title: "Leaf", description: "x".repeat(200_000) }));
   const failures: [
     string,

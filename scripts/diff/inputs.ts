@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { SchemaError } from "../pipeline/errors.js";
-import { findJsonSyntaxProblem } from "../pipeline/json-position.js";
+import { parseJsonText } from "../pipeline/json-position.js";
 import { byCodeUnit, isObject } from "../pipeline/json.js";
 import { readSchemaFolder, type SchemaFile } from "../pipeline/load.js";
 import { splitOpenApiDocument } from "../pipeline/openapi-split.js";
@@ -63,17 +63,7 @@ export function readSide(spec: string, options: SideOptions = {}): Side {
 
 /** An OpenAPI document's `components.schemas`, split into the per-file layout. */
 export function readOpenApiFile(path: string, text: string): Side {
-  let document: unknown;
-  try {
-    document = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    const problem = findJsonSyntaxProblem(text);
-    throw new SchemaError(
-      problem ? `${path}:${problem.line}:${problem.column}` : path,
-      undefined,
-      `malformed JSON: ${problem?.message ?? (error as Error).message}`,
-    );
-  }
+  const document = parseJsonText(path, text);
   if (!isObject(document) || !("openapi" in document)) {
     throw new SchemaError(
       path,

@@ -2,6 +2,25 @@
  * Finds where a JSON text first goes wrong. JSON.parse in Node 20 names a position for some errors and
  * not for others, so a failed parse is scanned again here to give the user a line and a column.
  */
+import { SchemaError } from "./errors.js";
+
+/**
+ * JSON.parse with a byte-order mark allowed and a failure reported as `file:line:column: malformed JSON: ...`.
+ * `where` names the file or URL in the message.
+ */
+export function parseJsonText(where: string, text: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    const problem = findJsonSyntaxProblem(text);
+    throw new SchemaError(
+      problem ? `${where}:${problem.line}:${problem.column}` : where,
+      undefined,
+      `malformed JSON: ${problem?.message ?? (error as Error).message}`,
+    );
+  }
+}
+
 export interface JsonSyntaxProblem {
   offset: number;
   line: number;

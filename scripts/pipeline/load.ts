@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SchemaError, decodePointerToken } from "./errors.js";
-import { findJsonSyntaxProblem } from "./json-position.js";
+import { parseJsonText } from "./json-position.js";
 import { byCodeUnit, isObject, type JsonObject } from "./json.js";
 
 export interface SchemaFile {
@@ -87,18 +87,7 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
 }
 
 function parseSchemaFile(file: SchemaFile): JsonObject {
-  let value: unknown;
-  try {
-    value = JSON.parse(file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text);
-  } catch (error) {
-    const problem = findJsonSyntaxProblem(file.text);
-    const where = problem ? `${file.path}:${problem.line}:${problem.column}` : file.path;
-    throw new SchemaError(
-      where,
-      undefined,
-      `malformed JSON: ${problem?.message ?? (error as Error).message}`,
-    );
-  }
+  const value = parseJsonText(file.path, file.text);
   if (!isObject(value)) {
     const got = Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`;
     throw new SchemaError(

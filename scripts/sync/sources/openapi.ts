@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { SchemaError, pointerToken } from "../../pipeline/errors.js";
-import { findJsonSyntaxProblem } from "../../pipeline/json-position.js";
+import { parseJsonText } from "../../pipeline/json-position.js";
 import { byCodeUnit, isObject } from "../../pipeline/json.js";
 import { splitOpenApiDocument } from "../../pipeline/openapi-split.js";
 import { isUrl } from "../config.js";
@@ -22,17 +22,7 @@ export async function openOpenApiSource(
     ? await fetchBytes(location, limits)
     : readBounded(location, limits);
   const text = decodeUtf8(location, bytes);
-  let document: unknown;
-  try {
-    document = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    const problem = findJsonSyntaxProblem(text);
-    throw new SchemaError(
-      problem ? `${location}:${problem.line}:${problem.column}` : location,
-      undefined,
-      `malformed JSON: ${problem?.message ?? (error as Error).message}`,
-    );
-  }
+  const document = parseJsonText(location, text);
   const split = splitOpenApiDocument(location, document, location);
   // The split keeps the order of components.schemas, so the names line up with the files.
   const names = Object.keys((document as { components: { schemas: object } }).components.schemas);
