@@ -154,6 +154,16 @@ function benchGeneration(
   const changed = join(copy, CHANGED_FILE);
   if (!existsSync(changed)) throw new Error(`bench: the set has no ${CHANGED_FILE} to change`);
   const original = JSON.parse(readFileSync(changed, "utf8")) as Record<string, unknown>;
+  const oneChanged = [
+    ...generate,
+    "--schemas",
+    copy,
+    "--out",
+    join(work, "generated-one"),
+    "--quiet",
+    "--cache-dir",
+    cache,
+  ];
   const cases: Case[] = [
     {
       id: "generate-cold",
@@ -195,16 +205,7 @@ function benchGeneration(
     {
       id: "generate-one-changed",
       label: "generate, one schema changed (warm)",
-      argv: [
-        ...generate,
-        "--schemas",
-        copy,
-        "--out",
-        join(work, "generated-one"),
-        "--quiet",
-        "--cache-dir",
-        cache,
-      ],
+      argv: oneChanged,
       // A new description each round: a real change that no earlier run has cached.
       prepare: (round) =>
         writeFileSync(
@@ -222,19 +223,7 @@ function benchGeneration(
     [...generate, "--schemas", schemas, "--out", cold, "--quiet", "--cache-dir", cache],
     scratch,
   );
-  runOnce(
-    [
-      ...generate,
-      "--schemas",
-      copy,
-      "--out",
-      join(work, "generated-one"),
-      "--quiet",
-      "--cache-dir",
-      cache,
-    ],
-    scratch,
-  );
+  runOnce(oneChanged, scratch);
   const samples = interleave(cases, runs, scratch, "generation");
 
   // The warm one-changed output must be what a cold run on the same files gives.

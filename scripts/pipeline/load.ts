@@ -36,8 +36,8 @@ export interface SchemaSet {
 
 const ID_PREFIX = "#/components/schemas/";
 
-/** I/O edge: reads every `*.json` directly inside `dir`. */
-export function readSchemaFolder(dir: string): SchemaFile[] {
+/** I/O edge: the names of the `*.json` files directly inside `dir`, sorted; an error when there are none. */
+export function listSchemaFiles(dir: string): string[] {
   let entries: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new SchemaError(dir, undefined, "not a folder");
@@ -53,7 +53,12 @@ export function readSchemaFolder(dir: string): SchemaFile[] {
   const fileNames = entries.filter((name) => name.endsWith(".json")).sort(byCodeUnit);
   if (fileNames.length === 0)
     throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
-  return fileNames.map((fileName) => {
+  return fileNames;
+}
+
+/** I/O edge: reads every `*.json` directly inside `dir`. */
+export function readSchemaFolder(dir: string): SchemaFile[] {
+  return listSchemaFiles(dir).map((fileName) => {
     const path = join(dir, fileName);
     return { fileName, path, text: readFileSync(path, "utf8") };
   });
