@@ -175,8 +175,8 @@ function nodeModulesShims(): Plugin {
           resolveDir: dist,
           loader: "js",
           contents: [
-            'export { addJSDocComment, astToString, tsModifiers, tsPropertyIndex } from "./lib/ts.mjs";',
-            'export { createRef, resolveRef, scanDiscriminators } from "./lib/utils.mjs";',
+            'export { addJSDocComment, astToString, tsLiteral, tsModifiers, tsPropertyIndex, tsUnion } from "./lib/ts.mjs";',
+            'export { createRef, resolveRef } from "./lib/utils.mjs";',
             'export { default as transformSchema } from "./transform/index.mjs";',
             'export { default as transformSchemaObject } from "./transform/schema-object.mjs";',
           ].join("\n"),

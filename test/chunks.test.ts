@@ -11,19 +11,24 @@ import { format } from "prettier";
 import ts from "typescript";
 import {
   aliasLines,
-  appendHelperTypes,
   ChunkError,
   header,
+  helperTypes,
   spliceFrame,
   splitAliases,
   splitMembers,
   wrapAliases,
   wrapMembers,
 } from "../scripts/pipeline/chunks.js";
-import { OPENAPI_TS_OPTIONS, createEmitter, emitDeclarations } from "../scripts/pipeline/emit.js";
+import {
+  OPENAPI_TS_OPTIONS,
+  applyRequiredMarkers,
+  componentsDocument,
+  createEmitter,
+  emitDeclarations,
+} from "../scripts/pipeline/emit.js";
 import { formatDeclarations } from "../scripts/pipeline/format.js";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
-import { fromEntries } from "../scripts/pipeline/json.js";
 import { parseSchemaFiles, readSchemaFolder, type SchemaFile } from "../scripts/pipeline/load.js";
 import { normalizeSchemaSet } from "../scripts/pipeline/normalize.js";
 import { splitOpenApiDocument } from "../scripts/pipeline/openapi-split.js";
@@ -37,26 +42,21 @@ import {
   hasUpstreamSet,
 } from "./helpers/upstream.js";
 
-/** The pipeline before it worked in parts: openapiTS() and one prettier run with the typescript parser. */
+/**
+ * The pipeline before it worked in parts: openapiTS() on emit's document (with its required-keys markers, which
+ * emit replaces the same way in either path) and one prettier run with the typescript parser over the whole file,
+ * the helper types included (so this also checks that the declared helper is in prettier's form).
+ */
 async function reference(dir: string, files: readonly SchemaFile[]): Promise<string> {
   const set = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles(dir, files)));
-  const document = {
-    openapi: "3.0.3",
-    info: { title: "klaviyo-schema-types", version: "0" },
-    paths: {},
-    components: { schemas: fromEntries(set.schemas.map((s) => [s.name, s.schema])) },
-  };
-  const nodes = await openapiTS(document as never, OPENAPI_TS_OPTIONS);
+  const nodes = await openapiTS(componentsDocument(set.schemas) as never, OPENAPI_TS_OPTIONS);
   const body = astToString(
-    nodes.filter((node) => ts.isInterfaceDeclaration(node) && node.name.text === "components"),
+    nodes
+      .filter((node) => ts.isInterfaceDeclaration(node) && node.name.text === "components")
+      .map(applyRequiredMarkers),
   );
-  // openapi-typescript's own footer helper (WithRequired), which the pipeline declares after the aliases.
-  const helpers = nodes.filter(
-    (node) => ts.isTypeAliasDeclaration(node) && node.name.text === "WithRequired",
-  );
-  const footer = helpers.length > 0 ? astToString(helpers) : "";
-  const text = `${header(set, { source: basename(resolve(dir)) })}\n${body}\n${aliasLines(set).join("\n")}\n${footer}`;
-  return format(text, {
+  const text = `${header(set, { source: basename(resolve(dir)) })}\n${body}\n${aliasLines(set).join("\n")}\n`;
+  return format(text + helperTypes(text), {
     parser: "typescript",
     printWidth: 100,
     tabWidth: 2,
@@ -158,12 +158,9 @@ describe("formatting in parts gives the reference bytes", () => {
 
   test("emitDeclarations (the whole file, unformatted) formats to the same bytes", async () => {
     const set = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles("fixture", TRICKY)));
-    // generate appends the helper types after either path (chunked or whole-file).
-    expect(
-      appendHelperTypes(
-        await formatDeclarations(await emitDeclarations(set, { source: "fixture" })),
-      ),
-    ).toBe(await reference("fixture", TRICKY));
+    expect(await formatDeclarations(await emitDeclarations(set, { source: "fixture" }))).toBe(
+      await reference("fixture", TRICKY),
+    );
   });
 });
 

@@ -8,7 +8,7 @@
  * guess. Pure string functions: no prettier, no TypeScript here.
  */
 import type { LoadedSchema } from "./load.js";
-import { typeNames } from "./names.js";
+import { typeNames, WITH_REQUIRED } from "./names.js";
 
 export interface HeaderOptions {
   /** Describes where the schemas came from, for the header. */
@@ -96,7 +96,7 @@ export function splitAliases(formatted: string, count: number): string[] {
   return statements;
 }
 
-/** The formatted frame with the formatted members and aliases in place of their placeholders. */
+/** The formatted frame with the formatted members and aliases in place of their placeholders, and the helpers. */
 export function spliceFrame(
   frame: string,
   members: readonly string[],
@@ -115,7 +115,7 @@ export function spliceFrame(
   const aliasLine = at(ALIASES_PLACEHOLDER);
   if (aliasLine < memberLine)
     throw new ChunkError("chunks: the formatted frame has the aliases before the members");
-  return [
+  const text = [
     lines.slice(0, memberLine).join("\n"),
     "\n",
     members.join(""),
@@ -124,17 +124,26 @@ export function spliceFrame(
     aliases.join(""),
     lines.slice(aliasLine + 1).join("\n"),
   ].join("");
+  return text + helperTypes(text);
 }
 
 /**
- * openapi-typescript types `allOf: [{ $ref }]` with a parent `required` as `WithRequired<...>` and declares
- * that helper in a footer, which the emit stage does not keep (it keeps only `components`). The helper is
- * declared here, after everything, exactly when the text uses it, in the form prettier gives openapi-typescript's
- * own declaration (test/chunks.test.ts compares the two).
+ * `required` beside allOf/anyOf/oneOf (emit.ts) becomes `WithRequired<T, keys>`: on object types the keys are
+ * required and cannot hold undefined (a key no part declares may hold any value); null, arrays and primitives in
+ * `T`, which `required` does not constrain, pass unchanged. Declared after everything, exactly when the text uses
+ * it, in the form prettier gives it (test/chunks.test.ts formats it), so formatting in parts needs no extra part.
  */
-export const WITH_REQUIRED_HELPER =
-  "type WithRequired<T, K extends keyof T> = T & {\n  [P in K]-?: T[P];\n};";
+export const WITH_REQUIRED_HELPER = [
+  "type WithRequired<T, K extends PropertyKey> = T extends readonly unknown[]",
+  "  ? T",
+  "  : T extends object",
+  "    ? T & {",
+  "        [P in K]-?: P extends keyof T ? Exclude<T[P], undefined> : unknown;",
+  "      }",
+  "    : T;",
+].join("\n");
 
-export function appendHelperTypes(text: string): string {
-  return /\bWithRequired</.test(text) ? `${text}${WITH_REQUIRED_HELPER}\n` : text;
+/** The helper declarations that `text` uses, to go after it. */
+export function helperTypes(text: string): string {
+  return new RegExp(`\\b${WITH_REQUIRED}<`).test(text) ? `${WITH_REQUIRED_HELPER}\n` : "";
 }

@@ -14,11 +14,12 @@ import {
   astToString,
   createRef,
   resolveRef,
-  scanDiscriminators,
   transformSchema,
   transformSchemaObject,
+  tsLiteral,
   tsModifiers,
   tsPropertyIndex,
+  tsUnion,
   type GlobalContext,
   type OpenAPI3,
   type OpenAPITSOptions,
@@ -30,11 +31,14 @@ import {
   aliasLines,
   framePlaceholderSchema,
   header,
+  helperTypes,
   type HeaderOptions,
 } from "./chunks.js";
-import { fromEntries } from "./json.js";
+import { fromEntries, type Json } from "./json.js";
 import type { LoadedSchema } from "./load.js";
 import type { NormalizedSet } from "./normalize.js";
+import { WITH_REQUIRED } from "./names.js";
+import { mapSchema } from "./walk.js";
 
 export type EmitOptions = HeaderOptions;
 
@@ -85,7 +89,8 @@ export async function emitDeclarations(set: NormalizedSet, options: EmitOptions)
     document,
     createContext(document, () => {}),
   );
-  return `${header(set, options)}\n${body}\n${aliasLines(set).join("\n")}\n`;
+  const text = `${header(set, options)}\n${body}\n${aliasLines(set).join("\n")}\n`;
+  return text + helperTypes(text);
 }
 
 export function emitParts(request: EmitRequest): EmitReply {
@@ -118,11 +123,13 @@ export function createEmitter(named: readonly NamedSchema[]): MemberEmitter {
         throw new Error(`emit: no schema named ${JSON.stringify(name)} in the set`);
       reads = false;
       // What transformComponentsObject() does for each entry of components.schemas.
-      const type = transformSchemaObject(item, {
-        path: createRef(["components", "schemas", name]),
-        schema: item,
-        ctx,
-      });
+      const type = applyRequiredMarkers(
+        transformSchemaObject(item, {
+          path: createRef(["components", "schemas", name]),
+          schema: item,
+          ctx,
+        }),
+      );
       const property = ts.factory.createPropertySignature(
         tsModifiers({ readonly: ctx.immutable }),
         tsPropertyIndex(name),
@@ -130,11 +137,10 @@ export function createEmitter(named: readonly NamedSchema[]): MemberEmitter {
         type,
       );
       addJSDocComment(item, property);
-      return {
-        name,
-        text: printer.printNode(ts.EmitHint.Unspecified, property, file),
-        readsOthers: reads,
-      };
+      const text = printer.printNode(ts.EmitHint.Unspecified, property, file);
+      if (text.includes(REQUIRED_MARKER))
+        throw new Error(`emit: ${name}: a required-keys marker was not replaced`);
+      return { name, text, readsOthers: reads };
     },
     frame(headerText) {
       const placeholder = {
@@ -149,24 +155,111 @@ export function createEmitter(named: readonly NamedSchema[]): MemberEmitter {
   };
 }
 
-function componentsDocument(named: readonly NamedSchema[]): OpenAPI3 {
+/**
+ * The document openapi-typescript reads: a copy of the schemas (it may change what it is given), with
+ * `required` beside allOf/anyOf/oneOf turned into markers that applyRequiredMarkers() replaces.
+ */
+export function componentsDocument(named: readonly NamedSchema[]): OpenAPI3 {
   return {
     openapi: "3.0.3",
     info: { title: "klaviyo-schema-types", version: "0" },
     paths: {},
     components: {
-      schemas: fromEntries(named.map((s) => [s.name, s.schema as unknown as SchemaObject])),
+      schemas: fromEntries(
+        named.map((s) => [s.name, markRequiredOverComposition(s) as unknown as SchemaObject]),
+      ),
     },
   };
 }
 
+/**
+ * `required` beside allOf/anyOf/oneOf applies to the composed value: the keys may be declared by any part, or
+ * by none. openapi-typescript honours it only for keys that a `$ref`'d allOf part declares directly, and drops
+ * it otherwise, also when the part is a nullable reference. Such a node `N` is emitted as
+ * `{ allOf: [N without required, marker] }`, and the intersection with the marker becomes
+ * `WithRequired<N, keys>` (chunks.ts declares the helper): keys required on object types, the rest of the union
+ * (null, arrays, primitives, which `required` does not constrain) unchanged.
+ */
+const REQUIRED_MARKER = "__kst_required_keys__";
+/** What openapi-typescript's JSDoc and `readonly` modifier read off a node; kept on the wrapper. */
+const ANNOTATIONS = [
+  "title",
+  "summary",
+  "format",
+  "deprecated",
+  "description",
+  "default",
+  "example",
+  "examples",
+  "readOnly",
+  "writeOnly",
+];
+
+function markRequiredOverComposition(named: NamedSchema): Json {
+  return mapSchema(named.name, named.schema, (node) => {
+    const required = node["required"];
+    if (!Array.isArray(required) || required.length === 0) return node;
+    if (!["allOf", "anyOf", "oneOf"].some((key) => Array.isArray(node[key]))) return node;
+    const inner = fromEntries(Object.entries(node).filter(([key]) => key !== "required"));
+    const keys = [...new Set(required as string[])];
+    return fromEntries([
+      ["allOf", [inner, { enum: [REQUIRED_MARKER, ...keys] }]],
+      ...ANNOTATIONS.filter((key) => Object.hasOwn(node, key)).map((key): [string, Json] => [
+        key,
+        node[key]!,
+      ]),
+    ]);
+  });
+}
+
+/** Replaces each `T & marker` that markRequiredOverComposition() led to with `WithRequired<T, keys>`. */
+export function applyRequiredMarkers<T extends ts.Node>(node: T): T {
+  const result = ts.transform(node, [
+    (context) => {
+      const visit = (child: ts.Node): ts.Node => {
+        if (ts.isIntersectionTypeNode(child) && child.types.length === 2) {
+          const keys = markerKeys(unparenthesized(child.types[1]!));
+          if (keys !== undefined) {
+            return ts.factory.createTypeReferenceNode(WITH_REQUIRED, [
+              visit(unparenthesized(child.types[0]!)) as ts.TypeNode,
+              tsUnion(keys.map((key) => tsLiteral(key))),
+            ]);
+          }
+        }
+        return ts.visitEachChild(child, visit, context);
+      };
+      return (root) => visit(root) as T;
+    },
+  ]);
+  const [out] = result.transformed;
+  result.dispose();
+  return out!;
+}
+
+/** The factory parenthesizes a union inside an intersection; a type argument needs no parentheses. */
+function unparenthesized(node: ts.TypeNode): ts.TypeNode {
+  return ts.isParenthesizedTypeNode(node) ? unparenthesized(node.type) : node;
+}
+
+/** The keys of a marker as openapi-typescript types it: a union of string literals, the marker first. */
+function markerKeys(node: ts.Node): string[] | undefined {
+  if (!ts.isUnionTypeNode(node)) return undefined;
+  // openapi-typescript's tsLiteral() prints a string literal as an identifier holding its JSON text.
+  const texts = node.types.map((type: ts.Node) => (ts.isIdentifier(type) ? type.text : ""));
+  if (texts[0] !== JSON.stringify(REQUIRED_MARKER)) return undefined;
+  return texts.slice(1).map((text) => JSON.parse(text) as string);
+}
+
 /** The `components` interface of openapiTS()'s output for this document, printed. */
 function componentsInterface(document: OpenAPI3, ctx: GlobalContext): string {
-  const nodes = transformSchema(document, ctx).filter(
-    (node) => ts.isInterfaceDeclaration(node) && node.name.text === "components",
-  );
+  const nodes = transformSchema(document, ctx)
+    .filter((node) => ts.isInterfaceDeclaration(node) && node.name.text === "components")
+    .map(applyRequiredMarkers);
   if (nodes.length !== 1) throw new Error("openapi-typescript did not emit a components interface");
-  return astToString(nodes);
+  const text = astToString(nodes);
+  if (text.includes(REQUIRED_MARKER))
+    throw new Error("emit: a required-keys marker was not replaced");
+  return text;
 }
 
 /** The context openapiTS() builds (openapi-typescript 7.13, src/index.ts), for OPENAPI_TS_OPTIONS. */
@@ -177,10 +270,9 @@ function createContext(document: OpenAPI3, onResolve: () => void): GlobalContext
     alphabetize: options.alphabetize ?? false,
     arrayLength: options.arrayLength ?? false,
     defaultNonNullable: options.defaultNonNullable ?? true,
-    // scanDiscriminators walks the whole document; a quick look first skips it when there is nothing to find.
-    discriminators: hasDiscriminator(document)
-      ? scanDiscriminators(document, options)
-      : { objects: {}, refsHandled: [] },
+    // normalize.ts has turned every discriminator into narrowed branches; openapi-typescript's own handling
+    // would write into the branch schemas (see narrowDiscriminatedBranches there).
+    discriminators: { objects: {}, refsHandled: [] },
     emptyObjectsUnknown: options.emptyObjectsUnknown ?? false,
     enum: options.enum ?? false,
     enumValues: options.enumValues ?? false,
@@ -210,18 +302,4 @@ function createContext(document: OpenAPI3, onResolve: () => void): GlobalContext
       return resolveRef<T>(document, $ref, { silent: options.silent ?? false });
     },
   };
-}
-
-/** Whether any object in the document has a `discriminator` with a `propertyName`, which is all scanDiscriminators() collects. */
-function hasDiscriminator(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (Array.isArray(value)) return value.some(hasDiscriminator);
-  const discriminator = (value as Record<string, unknown>)["discriminator"];
-  if (
-    typeof discriminator === "object" &&
-    discriminator !== null &&
-    (discriminator as Record<string, unknown>)["propertyName"]
-  )
-    return true;
-  return Object.values(value).some(hasDiscriminator);
 }

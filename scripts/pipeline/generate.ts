@@ -12,7 +12,6 @@ import { basename, resolve } from "node:path";
 import { hashOf, type GenerateCache } from "./cache.js";
 import {
   aliasLines,
-  appendHelperTypes,
   ChunkError,
   header,
   splitAliases,
@@ -106,7 +105,7 @@ export async function generateFromFiles(
     );
     const result: GenerateResult = {
       files: new Map([
-        [ENTRY_FILE, appendHelperTypes(declarations.text)],
+        [ENTRY_FILE, declarations.text],
         [ESM_ENTRY_FILE, ESM_ENTRY_TEXT],
         [FORMAT_FILE, FORMAT_FILE_TEXT],
       ]),
@@ -156,7 +155,7 @@ async function declarationFile(
   const keys = cache ? memberKeys(set) : undefined;
 
   const members: (string | undefined)[] = set.schemas.map((schema) => {
-    const key = keys?.members.get(schema.name);
+    const key = keys?.get(schema.name);
     const hit = key ? cache!.getMember(key.key) : undefined;
     if (hit === undefined || typeof hit.text !== "string") return undefined;
     if (hit.closure !== undefined && hit.closure !== key!.closure()) return undefined;
@@ -194,7 +193,7 @@ async function declarationFile(
         splitMembers(text, batch.length).forEach((formatted, j) => {
           const { name, readsOthers } = batch[j]!;
           members[index.get(name)!] = formatted;
-          const key = keys?.members.get(name);
+          const key = keys?.get(name);
           if (key)
             cache!.putMember(
               key.key,
@@ -271,11 +270,10 @@ function* batches(emitter: MemberEmitter, names: readonly string[]) {
 
 /**
  * The schemas the emitter needs for `names`: those and every schema they reach through $refs, which is all
- * openapi-typescript's `ctx.resolve` can read; the whole set when discriminators (gathered from the whole
- * document) are in play, or when no cache told us.
+ * openapi-typescript's `ctx.resolve` can read; the whole set when no cache told us.
  */
 function emitContext(set: NormalizedSet, names: readonly string[], keys: MemberKeys | undefined) {
-  if (keys === undefined || keys.discriminators) return set.schemas;
+  if (keys === undefined) return set.schemas;
   const reach = reachable(set, names);
   return set.schemas.filter((s) => reach.has(s.name));
 }
@@ -295,40 +293,34 @@ function reachable(set: NormalizedSet, from: readonly string[]): Set<string> {
   return seen;
 }
 
-interface MemberKeys {
-  members: Map<string, MemberKey>;
-  discriminators: boolean;
-}
+type MemberKeys = Map<string, MemberKey>;
 
 interface MemberKey {
-  /** Hash of the schema itself (and, if the set has discriminators, of the whole set). */
+  /** Hash of the schema itself. */
   key: string;
   /** Hash of every schema this one can reach through $refs, for members whose typing read other schemas. */
   closure: () => string;
 }
 
 /**
- * A member's typing depends on its own schema; openapi-typescript reads other schemas only through
- * `ctx.resolve` (recorded per member as `readsOthers`, then checked against the reachable schemas) and
- * through discriminators, which it gathers from the whole document (then every key covers the whole set).
+ * A member's typing depends on its own normalised schema, and on other schemas only through
+ * openapi-typescript's `ctx.resolve` (recorded per member as `readsOthers`, then checked against the reachable
+ * schemas). Discriminators, which openapi-typescript would gather from the whole document, are already
+ * narrowed branches of the schema that declares them (normalize.ts).
  */
 function memberKeys(set: NormalizedSet): MemberKeys {
-  const own = new Map(set.schemas.map((s) => [s.name, JSON.stringify(s.schema)]));
-  const discriminators = [...own.values()].some((text) => text.includes('"discriminator":'));
-  for (const [name, text] of own) own.set(name, hashOf("schema", name, text));
-  const setWide = discriminators ? hashOf("set", ...own.values()) : "";
+  const own = new Map(
+    set.schemas.map((s) => [s.name, hashOf("schema", s.name, JSON.stringify(s.schema))]),
+  );
   const closure = (name: string) =>
     hashOf(
       "closure",
       ...[...reachable(set, [name])].sort(byCodeUnit).map((n) => own.get(n) ?? "(absent)"),
     );
-  return {
-    discriminators,
-    members: new Map(
-      set.schemas.map((s) => [
-        s.name,
-        { key: hashOf("member", own.get(s.name)!, setWide), closure: () => closure(s.name) },
-      ]),
-    ),
-  };
+  return new Map(
+    set.schemas.map((s) => [
+      s.name,
+      { key: hashOf("member", own.get(s.name)!), closure: () => closure(s.name) },
+    ]),
+  );
 }

@@ -14,8 +14,10 @@ const RESERVED = new Set(
     "symbol undefined unknown bigint type as async await declare from get set of require module namespace keyof readonly infer is asserts"
   ).split(" "),
 );
-/** Names the generated file itself declares. */
-const TAKEN = new Set(["components"]);
+/** The helper type chunks.ts declares for `required` beside allOf/anyOf/oneOf. */
+export const WITH_REQUIRED = "WithRequired";
+/** Names the generated file itself declares: the interface and the helper types. */
+const TAKEN = new Set(["components", WITH_REQUIRED]);
 
 export function toTypeName(schemaName: string): string {
   // Any Unicode identifier character is kept; everything else becomes "_".

@@ -87,20 +87,63 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
 /**
  * A `$ref` into a schema (`#/components/schemas/A/properties/b`) points at an anonymous subschema. openapi-typescript
  * would type it as `components["schemas"]["A"]["b"]`, which carries `| undefined` when `b` is optional, so a required
- * key could hold undefined. The subschema is copied in its place instead (one level: refs inside it stay refs);
- * named schemas are never inlined. Siblings of the `$ref` (nullable, description) stay beside the copy.
+ * key could hold undefined. The subschema is copied in its place instead, and so are refs into schemas inside the
+ * copy, at any depth; refs to whole schemas stay refs, so named schemas are never inlined. Siblings of the `$ref`
+ * (nullable, description) stay beside the copy. A ref that must be copied into itself can have no finite type.
  */
 function inlineDeepRefs(resolved: ResolvedSchema, refs: $Refs): ResolvedSchema {
-  const schema = mapSchema(resolved.path, resolved.schema, (node) => {
-    if (!isDeep(node["$ref"])) return node;
-    const target = refs.get(node["$ref"] as string) as Json;
-    if (!isObject(target)) return node;
-    return fromEntries([
-      ...Object.entries(target),
-      ...Object.entries(node).filter(([key]) => key !== "$ref"),
-    ]);
-  }) as JsonObject;
-  return { ...resolved, schema };
+  const inline = (schema: Json, at: Path, copying: readonly string[]): Json =>
+    mapSchema(
+      resolved.path,
+      schema,
+      (node, path) => {
+        const ref = node["$ref"];
+        if (!isDeep(ref)) return node;
+        const where = place([...at, ...path, "$ref"]);
+        if (copying.includes(ref as string)) {
+          throw new SchemaError(
+            resolved.path,
+            where,
+            `$ref "${ref}" points into a schema at a subschema that refers back to itself (${[...copying, ref].join(" → ")}); give that subschema a name of its own`,
+          );
+        }
+        const target = refs.get(ref as string) as Json;
+        if (!isSchemaPlace(ref as string) || (!isObject(target) && typeof target !== "boolean")) {
+          throw new SchemaError(
+            resolved.path,
+            where,
+            `$ref "${ref}" points into a schema at something that is not a schema`,
+          );
+        }
+        const copy = inline(target, [...at, ...path], [...copying, ref as string]);
+        if (!isObject(copy)) return copy === true ? siblings(node) : node;
+        return fromEntries([...Object.entries(copy), ...Object.entries(siblings(node))]);
+      },
+      [],
+    );
+  return { ...resolved, schema: inline(resolved.schema, [], []) as JsonObject };
+}
+
+function siblings(node: JsonObject): JsonObject {
+  return fromEntries(Object.entries(node).filter(([key]) => key !== "$ref"));
+}
+
+/** Keywords whose value is a schema, and those whose value is a list or map of schemas (OpenAPI 3.0's). */
+const SCHEMA_KEYWORDS = new Set(["items", "additionalProperties", "not"]);
+const SCHEMA_CONTAINERS = new Set(["properties", "allOf", "anyOf", "oneOf"]);
+
+/** Whether a deep ref's path below the schema name walks schema keywords only, so it ends at a subschema. */
+function isSchemaPlace(ref: string): boolean {
+  const tokens = ref.slice(COMPONENTS_PREFIX.length).split("/").slice(1);
+  for (let i = 0; i < tokens.length; i++) {
+    if (SCHEMA_KEYWORDS.has(tokens[i]!)) continue;
+    if (SCHEMA_CONTAINERS.has(tokens[i]!) && i + 1 < tokens.length) {
+      i++;
+      continue;
+    }
+    return false;
+  }
+  return true;
 }
 
 /** A ref into a schema rather than to a whole one. */

@@ -5,26 +5,10 @@
 import { SchemaError, place } from "./errors.js";
 import { isObject, setOwn, type Json, type JsonObject } from "./json.js";
 
-const SINGLE = new Set([
-  "additionalProperties",
-  "not",
-  "contains",
-  "if",
-  "then",
-  "else",
-  "propertyNames",
-  "unevaluatedItems",
-  "unevaluatedProperties",
-  "additionalItems",
-]);
-const LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const MAPS = new Set([
-  "properties",
-  "patternProperties",
-  "$defs",
-  "definitions",
-  "dependentSchemas",
-]);
+// Only OpenAPI 3.0's subschema keywords: the JSON Schema ones are refused by checkKeywords() before this descends.
+const SINGLE = new Set(["additionalProperties", "not", "items"]);
+const LISTS = new Set(["allOf", "anyOf", "oneOf"]);
+const MAPS = new Set(["properties"]);
 
 const TYPE_NAMES = new Set(["string", "number", "integer", "boolean", "array", "object", "null"]);
 
@@ -53,11 +37,7 @@ export function mapSchema(
   for (const key of Object.keys(schema)) {
     const value = schema[key]!;
     let out: Json = value;
-    if (key === "items") {
-      out = Array.isArray(value)
-        ? value.map((item, i) => mapSchema(file, item, visit, [...path, key, i]))
-        : mapSchema(file, value, visit, [...path, key]);
-    } else if (SINGLE.has(key)) out = mapSchema(file, value, visit, [...path, key]);
+    if (SINGLE.has(key)) out = mapSchema(file, value, visit, [...path, key]);
     else if (LISTS.has(key)) {
       if (!Array.isArray(value))
         throw new SchemaError(
@@ -95,29 +75,69 @@ export function forEachSchema(
   });
 }
 
+/**
+ * JSON Schema keywords that OpenAPI 3.0's Schema Object does not have and that would change a type. The
+ * emitter cannot type them faithfully, so they are refused rather than silently ignored or mistyped.
+ */
+const NOT_OPENAPI_30 = new Map<string, string>([
+  ["$defs", "JSON Schema 2020-12's $defs"],
+  ["definitions", "JSON Schema's definitions"],
+  ["const", "JSON Schema's const (use a one-value enum)"],
+  ["prefixItems", "JSON Schema 2020-12's prefixItems"],
+  ["additionalItems", "JSON Schema's additionalItems"],
+  ["contains", "JSON Schema's contains"],
+  ["if", "JSON Schema's if/then/else"],
+  ["then", "JSON Schema's if/then/else"],
+  ["else", "JSON Schema's if/then/else"],
+  ["dependentSchemas", "JSON Schema 2020-12's dependentSchemas"],
+  ["dependentRequired", "JSON Schema 2020-12's dependentRequired"],
+  ["dependencies", "JSON Schema's dependencies"],
+  ["patternProperties", "JSON Schema's patternProperties"],
+  ["propertyNames", "JSON Schema's propertyNames"],
+  ["unevaluatedProperties", "JSON Schema 2020-12's unevaluatedProperties"],
+  ["unevaluatedItems", "JSON Schema 2020-12's unevaluatedItems"],
+  ["$anchor", "JSON Schema 2020-12's $anchor"],
+  ["$dynamicRef", "JSON Schema 2020-12's $dynamicRef"],
+  ["$dynamicAnchor", "JSON Schema 2020-12's $dynamicAnchor"],
+  ["$recursiveRef", "JSON Schema 2019-09's $recursiveRef"],
+]);
+
 /** The keyword shapes that the emitter relies on; anything else would give a silently wrong type. */
 function checkKeywords(file: string, schema: JsonObject, path: Path): void {
   const at = (key: string) => place([...path, key]);
+  for (const key of Object.keys(schema)) {
+    const what = NOT_OPENAPI_30.get(key);
+    if (what !== undefined)
+      throw new SchemaError(
+        file,
+        at(key),
+        `${what} is not an OpenAPI 3.0 keyword; the types cannot follow it`,
+      );
+  }
   const type = schema["type"];
-  if (
-    type !== undefined &&
-    typeof type !== "string" &&
-    !(Array.isArray(type) && type.every((t) => typeof t === "string"))
-  ) {
+  if (Array.isArray(type)) {
     throw new SchemaError(
       file,
       at("type"),
-      `expected a type name or a list of them, found ${describe(type)}`,
+      'a list of types is JSON Schema, not OpenAPI 3.0: use one type name (with "nullable: true" for null, or oneOf)',
     );
   }
-  for (const name of typeof type === "string" ? [type] : Array.isArray(type) ? type : []) {
-    if (!TYPE_NAMES.has(name as string)) {
-      throw new SchemaError(
-        file,
-        at("type"),
-        `unknown type ${JSON.stringify(name)}: expected one of ${[...TYPE_NAMES].join(", ")}`,
-      );
-    }
+  if (type !== undefined && typeof type !== "string") {
+    throw new SchemaError(file, at("type"), `expected a type name, found ${describe(type)}`);
+  }
+  if (type !== undefined && !TYPE_NAMES.has(type)) {
+    throw new SchemaError(
+      file,
+      at("type"),
+      `unknown type ${JSON.stringify(type)}: expected one of ${[...TYPE_NAMES].join(", ")}`,
+    );
+  }
+  if (Array.isArray(schema["items"])) {
+    throw new SchemaError(
+      file,
+      at("items"),
+      "a list of item schemas (a tuple) is not OpenAPI 3.0: items takes one schema",
+    );
   }
   const required = schema["required"];
   if (
