@@ -6,11 +6,12 @@ import { SchemaError } from "./errors.js";
 
 /**
  * JSON.parse with a byte-order mark allowed and a failure reported as `file:line:column: malformed JSON: ...`.
- * `where` names the file or URL in the message.
+ * `where` names the file or URL in the message. The line and column are where an editor shows the problem:
+ * a leading byte-order mark is not a character of the first line, so it is not counted.
  */
 export function parseJsonText(where: string, text: string): unknown {
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(text.charCodeAt(0) === BOM ? text.slice(1) : text);
   } catch (error) {
     const problem = findJsonSyntaxProblem(text);
     throw new SchemaError(
@@ -21,15 +22,22 @@ export function parseJsonText(where: string, text: string): unknown {
   }
 }
 
+const BOM = 0xfeff;
+
 export interface JsonSyntaxProblem {
+  /** Index into the text as given (a leading byte-order mark included), in UTF-16 code units. */
   offset: number;
+  /** 1-based. */
   line: number;
+  /** 1-based, in UTF-16 code units; a leading byte-order mark is not counted. */
   column: number;
   message: string;
 }
 
+/** The first syntax problem of a JSON text, after a leading byte-order mark if there is one. */
 export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
-  let i = 0;
+  const start = text.charCodeAt(0) === BOM ? 1 : 0;
+  let i = start;
   const fail = (message: string): never => {
     throw new ScanStop(i, message);
   };
@@ -131,7 +139,7 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | undefin
     return undefined;
   } catch (error) {
     if (!(error instanceof ScanStop)) throw error;
-    const before = text.slice(0, error.offset).split("\n");
+    const before = text.slice(start, error.offset).split("\n");
     return {
       offset: error.offset,
       line: before.length,

@@ -4,8 +4,8 @@
  * upstream cuts long file names.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { SchemaError, decodePointerToken } from "./errors.js";
 import { parseJsonText } from "./json-position.js";
 import { byCodeUnit, isObject, type JsonObject } from "./json.js";
@@ -36,32 +36,85 @@ export interface SchemaSet {
 
 const ID_PREFIX = "#/components/schemas/";
 
-/** I/O edge: the names of the `*.json` files directly inside `dir`, sorted; an error when there are none. */
+/**
+ * I/O edge: the names of the `*.json` files directly inside `dir`, sorted; an error when there are none.
+ *
+ * A schema file is a regular file, or a symbolic link whose real path (every link resolved) is a regular
+ * file inside the real path of `dir` (e.g. into a subfolder of it). A link that resolves outside the folder is
+ * not part of the set and is refused, with an error that names the link and never its target; a link that
+ * cannot be followed (dangling, a loop) is refused too. Nothing is read here. Other entries named `*.json`
+ * (a folder, a FIFO, a socket, or a link to one inside the folder) are not schema files and are left out.
+ */
 export function listSchemaFiles(dir: string): string[] {
-  let entries: string[];
+  let entries: Dirent[];
+  let realDir: string;
   try {
     if (!statSync(dir).isDirectory()) throw new SchemaError(dir, undefined, "not a folder");
-    entries = readdirSync(dir);
+    realDir = realpathSync(dir);
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     if (error instanceof SchemaError) throw error;
-    throw new SchemaError(
-      dir,
-      undefined,
-      `cannot read the schema folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
+    throw new SchemaError(dir, undefined, `cannot read the schema folder (${errorCode(error)})`);
   }
-  const fileNames = entries.filter((name) => name.endsWith(".json")).sort(byCodeUnit);
+  // Sorted before the checks, so that of two bad links the same one is reported on every machine.
+  const fileNames = entries
+    .filter((entry) => entry.name.endsWith(".json"))
+    .sort((a, b) => byCodeUnit(a.name, b.name))
+    .filter((entry) => isSchemaFile(dir, realDir, entry))
+    .map((entry) => entry.name);
   if (fileNames.length === 0)
     throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
   return fileNames;
 }
 
-/** I/O edge: reads every `*.json` directly inside `dir`. */
+function isSchemaFile(dir: string, realDir: string, entry: Dirent): boolean {
+  if (!entry.isSymbolicLink()) return entry.isFile();
+  const path = join(dir, entry.name);
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (error) {
+    throw new SchemaError(
+      path,
+      undefined,
+      `is a link that cannot be followed (${errorCode(error)})`,
+    );
+  }
+  const inside = relative(realDir, real);
+  if (inside === "") return false; // the folder itself
+  if (inside.split(sep)[0] === ".." || isAbsolute(inside))
+    throw new SchemaError(
+      path,
+      undefined,
+      "is a link to a file outside the schema folder, which is not part of the set",
+    );
+  try {
+    return statSync(real).isFile();
+  } catch (error) {
+    throw new SchemaError(
+      path,
+      undefined,
+      `is a link that cannot be followed (${errorCode(error)})`,
+    );
+  }
+}
+
+/** I/O edge: reads every schema file of `dir` (see listSchemaFiles), as UTF-8 text. */
 export function readSchemaFolder(dir: string): SchemaFile[] {
   return listSchemaFiles(dir).map((fileName) => {
     const path = join(dir, fileName);
-    return { fileName, path, text: readFileSync(path, "utf8") };
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      throw new SchemaError(path, undefined, `cannot read the file (${errorCode(error)})`);
+    }
+    return { fileName, path, text };
   });
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
 /** Parses the files and indexes them by schema name. Pure: no I/O. */
