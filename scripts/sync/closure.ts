@@ -5,7 +5,7 @@
  * otherwise every file is read and indexed.
  */
 import { SchemaError, decodePointerToken, place } from "../pipeline/errors.js";
-import type { JsonObject } from "../pipeline/json.js";
+import { byCodeUnit, type JsonObject } from "../pipeline/json.js";
 import { parseSchemaFiles } from "../pipeline/load.js";
 import { upstreamFileName } from "../pipeline/openapi-split.js";
 import { forEachSchema, type Path } from "../pipeline/walk.js";
@@ -65,7 +65,7 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
   let wanted: Need[];
   if (roots === "*") {
     await indexAll();
-    wanted = [...byName.keys()].sort().map((name) => ({ name }));
+    wanted = [...byName.keys()].sort(byCodeUnit).map((name) => ({ name }));
   } else {
     wanted = roots.map((name) => ({ name }));
   }
@@ -101,7 +101,7 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
   }
   return [...included]
     .map((name) => byName.get(name)!)
-    .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+    .sort((a, b) => byCodeUnit(a.fileName, b.fileName));
 }
 
 function parseOne(location: string, file: SourceFile): VendoredSchema {

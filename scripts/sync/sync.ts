@@ -13,6 +13,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SchemaError } from "../pipeline/errors.js";
+import { byCodeUnit } from "../pipeline/json.js";
 import { parseSchemaFiles } from "../pipeline/load.js";
 import { resolveSchemaSet } from "../pipeline/resolve.js";
 import { collectClosure, type VendoredSchema } from "./closure.js";
@@ -99,7 +100,7 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
   const lock: Lock = {
     lockVersion: LOCK_VERSION,
     source: description,
-    roots: options.roots === "*" ? "*" : [...new Set(options.roots)].sort(),
+    roots: options.roots === "*" ? "*" : [...new Set(options.roots)].sort(byCodeUnit),
     ...(options.note !== undefined ? { note: options.note } : {}),
     syncedAt: (options.now ?? (() => new Date()))().toISOString(),
     files: hashes,
@@ -124,7 +125,7 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
   }
   return {
     source: description,
-    files: [...files.keys()].sort(),
+    files: [...files.keys()].sort(byCodeUnit),
     upstreamCount: source.fileNames.length,
     lock: existing !== undefined && lockText === existing.text ? existing.lock : lock,
     wrote,
@@ -231,8 +232,8 @@ function checkHashes(
   if (added.length > 0 || removed.length > 0) {
     const first =
       added.length > 0
-        ? `${added.sort()[0]} is not in the lock`
-        : `${removed.sort()[0]} is no longer vendored`;
+        ? `${added.sort(byCodeUnit)[0]} is not in the lock`
+        : `${removed.sort(byCodeUnit)[0]} is no longer vendored`;
     throw new SchemaError(
       options.lockPath,
       undefined,
