@@ -8,7 +8,7 @@
 import AjvModule, { type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { byCodeUnit, fromEntries, isObject, type Json, type JsonObject } from "../pipeline/json.js";
-import { pointerToken } from "../pipeline/errors.js";
+import { pointerToken } from "../pipeline/pointer.js";
 import { mapSchema } from "../pipeline/walk.js";
 
 const Ajv = AjvModule.default;

@@ -12,7 +12,7 @@
  * `allOf` branches carries no meaning, so reordering them alone is no change.
  */
 import { byCodeUnit, isObject, type Json, type JsonObject } from "../pipeline/json.js";
-import { COMPONENTS_PREFIX } from "../pipeline/resolve.js";
+import { componentRefTokens } from "../pipeline/refs.js";
 import { mapSchema } from "../pipeline/walk.js";
 
 /** Annotations that reach only JSDoc, never a type. (`summary` is also where normalize puts readOnly notes.) */
@@ -329,11 +329,7 @@ export function label(schema: Json): string {
 }
 
 function refName(ref: string): string {
-  return ref.startsWith(COMPONENTS_PREFIX)
-    ? decodeURIComponent(ref.slice(COMPONENTS_PREFIX.length))
-        .replace(/~1/g, "/")
-        .replace(/~0/g, "~")
-    : ref;
+  return componentRefTokens(ref)?.join("/") ?? ref;
 }
 
 function setText(value: Json | undefined): string {

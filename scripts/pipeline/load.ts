@@ -6,9 +6,11 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { SchemaError, decodePointerToken } from "./errors.js";
+import { SchemaError } from "./errors.js";
 import { parseJsonText } from "./json-position.js";
 import { byCodeUnit, isObject, type JsonObject } from "./json.js";
+import { decodePointerToken } from "./pointer.js";
+import { COMPONENTS_PREFIX } from "./refs.js";
 
 export interface SchemaFile {
   /** File name inside the folder, e.g. `klaviyo-objectlinks-schema.json`. */
@@ -33,8 +35,6 @@ export interface SchemaSet {
   /** sha256 over every name and file content, independent of file order. */
   digest: string;
 }
-
-const ID_PREFIX = "#/components/schemas/";
 
 /** I/O edge: the names of the `*.json` files directly inside `dir`, sorted; an error when there are none. */
 export function listSchemaFiles(dir: string): string[] {
@@ -108,8 +108,8 @@ function schemaName(file: SchemaFile, schema: JsonObject): string {
   const title = schema["title"];
   const id = schema["$id"];
   const idName =
-    typeof id === "string" && id.startsWith(ID_PREFIX)
-      ? decodePointerToken(id.slice(ID_PREFIX.length))
+    typeof id === "string" && id.startsWith(COMPONENTS_PREFIX)
+      ? decodePointerToken(id.slice(COMPONENTS_PREFIX.length), { uriFragment: true })
       : undefined;
   if (title !== undefined && (typeof title !== "string" || title.trim() === "")) {
     throw new SchemaError(file.path, "/title", "not a schema name: expected a non-empty string");
@@ -126,7 +126,7 @@ function schemaName(file: SchemaFile, schema: JsonObject): string {
     throw new SchemaError(
       file.path,
       undefined,
-      `not a schema of the set: no "title" or "$id": "${ID_PREFIX}<Name>" names it`,
+      `not a schema of the set: no "title" or "$id": "${COMPONENTS_PREFIX}<Name>" names it`,
     );
   }
   return name;

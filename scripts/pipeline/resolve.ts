@@ -4,12 +4,12 @@
  * combined document, with every external resolver off: nothing is read from disk or the network.
  */
 import type { $Refs } from "@apidevtools/json-schema-ref-parser";
-import { SchemaError, decodePointerToken, place, pointerToken } from "./errors.js";
+import { SchemaError, place } from "./errors.js";
 import { fromEntries, isObject, setOwn, type Json, type JsonObject } from "./json.js";
 import type { LoadedSchema, SchemaSet } from "./load.js";
+import { decodePointerToken } from "./pointer.js";
+import { COMPONENTS_PREFIX, componentRef } from "./refs.js";
 import { mapSchema, type Path } from "./walk.js";
-
-export const COMPONENTS_PREFIX = "#/components/schemas/";
 
 export interface ResolvedSchema extends LoadedSchema {
   /** Names this schema refers to directly, sorted. */
@@ -150,7 +150,7 @@ function canonicalRef(
     const tail = fragment.slice("/components/schemas/".length);
     const slash = tail.indexOf("/");
     const token = slash === -1 ? tail : tail.slice(0, slash);
-    targetName = decodePointerToken(token);
+    targetName = decodePointerToken(token, { uriFragment: true });
     rest = slash === -1 ? "" : tail.slice(slash);
     if (!names.has(targetName))
       refuse(`points at "${targetName}", which no file in the schema set declares`);
@@ -158,7 +158,7 @@ function canonicalRef(
   if (rest !== "" && !rest.startsWith("/"))
     refuse("uses a plain-name fragment (anchor), which is not supported");
   if (rest === "/") rest = "";
-  return { canonical: COMPONENTS_PREFIX + pointerToken(targetName) + rest, target: targetName };
+  return { canonical: componentRef(targetName, rest), target: targetName };
 }
 
 function oneLine(error: unknown): string {

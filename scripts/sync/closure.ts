@@ -4,9 +4,10 @@
  * is tried first (it saves fetching the whole folder) and kept only if the file declares that name;
  * otherwise every file is read and indexed.
  */
-import { SchemaError, decodePointerToken, place } from "../pipeline/errors.js";
+import { SchemaError, place } from "../pipeline/errors.js";
 import { byCodeUnit, type JsonObject } from "../pipeline/json.js";
 import { parseSchemaFiles } from "../pipeline/load.js";
+import { decodePointerToken } from "../pipeline/pointer.js";
 import { upstreamFileName } from "../pipeline/openapi-split.js";
 import { forEachSchema, type Path } from "../pipeline/walk.js";
 import type { Roots } from "./config.js";
@@ -135,7 +136,9 @@ function refTarget(from: Referrer): { name: string } | { fileName: string } | un
     if (!fragment.startsWith(COMPONENTS)) return undefined;
     const tail = fragment.slice(COMPONENTS.length);
     const slash = tail.indexOf("/");
-    return { name: decodePointerToken(slash === -1 ? tail : tail.slice(0, slash)) };
+    return {
+      name: decodePointerToken(slash === -1 ? tail : tail.slice(0, slash), { uriFragment: true }),
+    };
   }
   const segments = filePart
     .replace(/\\/g, "/")
