@@ -73,14 +73,7 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
     const schema = parseSchemaFile(file);
     const name = schemaName(file, schema);
     const other = byName.get(name);
-    if (other) {
-      const [first, second] = [other.path, file.path].sort(byCodeUnit);
-      throw new SchemaError(
-        second!,
-        undefined,
-        `schema name "${name}" is also declared by ${first}`,
-      );
-    }
+    if (other) throw duplicateNameError(name, other.path, file.path);
     byName.set(name, { name, fileName: file.fileName, path: file.path, schema });
   }
   const schemas = [...byName.values()].sort((a, b) => byCodeUnit(a.name, b.name));
@@ -89,6 +82,15 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
     digest.update(file.fileName).update("\0").update(file.text).update("\0");
   }
   return { dir, schemas, digest: digest.digest("hex") };
+}
+
+/**
+ * Two files declare one schema name (load, and sync's closure across its reads). The error is on the later
+ * path in code-unit order, so that it does not depend on the order the files were read in.
+ */
+export function duplicateNameError(name: string, onePath: string, otherPath: string): SchemaError {
+  const [first, second] = [onePath, otherPath].sort(byCodeUnit);
+  return new SchemaError(second!, undefined, `schema name "${name}" is also declared by ${first}`);
 }
 
 function parseSchemaFile(file: SchemaFile): JsonObject {

@@ -6,7 +6,7 @@
  */
 import { SchemaError } from "../pipeline/errors.js";
 import { byCodeUnit, type JsonObject } from "../pipeline/json.js";
-import { parseSchemaFiles } from "../pipeline/load.js";
+import { duplicateNameError, parseSchemaFiles } from "../pipeline/load.js";
 import { upstreamFileName } from "../pipeline/openapi-split.js";
 import { classifyRef, refError } from "../pipeline/refs.js";
 import { forEachSchema, type Path } from "../pipeline/walk.js";
@@ -43,14 +43,7 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
     for (const file of await source.read(todo)) {
       const schema = parseOne(source.location, file);
       const other = byName.get(schema.name);
-      if (other) {
-        const [first, second] = [other.path, schema.path].sort();
-        throw new SchemaError(
-          second!,
-          undefined,
-          `schema name "${schema.name}" is also declared by ${first}`,
-        );
-      }
+      if (other) throw duplicateNameError(schema.name, other.path, schema.path);
       byName.set(schema.name, schema);
       byFile.set(schema.fileName, schema);
     }
