@@ -14,8 +14,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SchemaError } from "../pipeline/errors.js";
 import { byCodeUnit } from "../pipeline/json.js";
-import { parseSchemaFiles } from "../pipeline/load.js";
-import { resolveSchemaSet } from "../pipeline/resolve.js";
+import { prepareSchemaSet } from "../pipeline/prepare.js";
 import { collectClosure, type VendoredSchema } from "./closure.js";
 import type { Roots, SourceConfig } from "./config.js";
 import { DEFAULT_LIMITS, decodeUtf8, type FetchLimits } from "./http.js";
@@ -179,7 +178,7 @@ function describe(source: Source): SourceDescription {
 
 /** The vendored set must be one that generate accepts: every name unique, every `$ref` resolving inside it. */
 async function checkSetResolves(outDir: string, closure: readonly VendoredSchema[]): Promise<void> {
-  const set = parseSchemaFiles(
+  await prepareSchemaSet(
     outDir,
     closure.map((schema) => ({
       fileName: schema.fileName,
@@ -187,7 +186,6 @@ async function checkSetResolves(outDir: string, closure: readonly VendoredSchema
       text: decodeUtf8(schema.path, schema.bytes),
     })),
   );
-  await resolveSchemaSet(set);
 }
 
 function checkHashes(
