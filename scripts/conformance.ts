@@ -5,6 +5,7 @@
 import { parseCommandLine, progress, runCli } from "./cli.js";
 import { formatReport } from "./conformance/report.js";
 import { runConformance } from "./conformance/run.js";
+import { tidyPath } from "./paths.js";
 
 const HELP = `Usage: npm run conformance -- [options]
 
@@ -34,11 +35,11 @@ async function main(): Promise<number> {
     HELP,
   );
   if (values === undefined) return 0;
-  const schemasDir = tidy(values.schemas ?? "schemas");
+  const schemasDir = tidyPath(values.schemas ?? "schemas");
   // The committed generated/ belongs to the committed schemas/; any other schema folder gets fresh types.
   const typesDir =
     values.types !== undefined
-      ? tidy(values.types)
+      ? tidyPath(values.types)
       : schemasDir === "schemas"
         ? "generated"
         : undefined;
@@ -49,11 +50,6 @@ async function main(): Promise<number> {
   });
   process.stdout.write(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report));
   return report.passed ? 0 : 1;
-}
-
-function tidy(dir: string): string {
-  const tidied = dir.replace(/\\/g, "/").replace(/\/+$/, "");
-  return tidied === "" ? "/" : tidied;
 }
 
 runCli("conformance", main);

@@ -4,6 +4,7 @@
 import { availableParallelism } from "node:os";
 import { basename, isAbsolute, resolve } from "node:path";
 import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
+import { tidyPath } from "./paths.js";
 import { fileCache } from "./pipeline/cache.js";
 import { generateFromFiles } from "./pipeline/generate.js";
 import { readSchemaFolder, type SchemaFile } from "./pipeline/load.js";
@@ -52,8 +53,8 @@ async function main(): Promise<number> {
     );
   const started = performance.now();
   const say = values.quiet ? () => {} : progress;
-  const schemasDir = tidy(values.schemas);
-  const outDir = tidy(values.out);
+  const schemasDir = tidyPath(values.schemas);
+  const outDir = tidyPath(values.out);
 
   const files = readSchemaFolder(schemasDir);
   // One pack of cached results per schema folder, so that runs on different folders keep theirs.
@@ -139,12 +140,6 @@ async function driftLine(schemasDir: string, files: readonly SchemaFile[]): Prom
   } catch (error) {
     return `drift: not reported (${(error instanceof Error ? error.message : String(error)).split("\n")[0]})`;
   }
-}
-
-/** The folder as given, with forward slashes and no trailing slash: stable text for messages and the header. */
-function tidy(dir: string): string {
-  const tidied = dir.replace(/\\/g, "/").replace(/\/+$/, "");
-  return tidied === "" ? "/" : tidied;
 }
 
 runCli("generate", main);

@@ -2,6 +2,7 @@
  * `npm run sync`: upstream → schemas/ and schemas.lock.json. A thin shell around sync/sync.ts.
  */
 import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
+import { tidyPath } from "./paths.js";
 import { chooseSource, pinConfigText, readConfig, type Roots } from "./sync/config.js";
 import { DEFAULT_LIMITS } from "./sync/http.js";
 import { DEFAULT_LOCK_PATH } from "./sync/lock.js";
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
   );
   if (values === undefined) return 0;
   const say = values.quiet ? () => {} : progress;
-  const outDir = tidy(values.out);
+  const outDir = tidyPath(values.out);
   const lockPath = values.lock;
   // Checked before anything else, so a bad value is an error with --verify too.
   const limits = {
@@ -145,12 +146,6 @@ function positive(flag: string, text: string | undefined, fallback: number): num
   if (!/^[1-9][0-9]*$/.test(text))
     throw new UsageError(`${flag} ${text}: expected a positive whole number`);
   return Number(text);
-}
-
-/** The folder as given, with forward slashes and no trailing slash: stable text for messages. */
-function tidy(dir: string): string {
-  const tidied = dir.replace(/\\/g, "/").replace(/\/+$/, "");
-  return tidied === "" ? "/" : tidied;
 }
 
 runCli("sync", main);

@@ -14,9 +14,9 @@
  *
  * The generator only proposes; the judge (ajv) decides what is valid.
  */
-import { pointer } from "../pipeline/errors.js";
 import { isObject, setOwn, type Json, type JsonObject } from "../pipeline/json.js";
-import { COMPONENTS_PREFIX } from "../pipeline/resolve.js";
+import { pointer } from "../pipeline/pointer.js";
+import { COMPONENTS_PREFIX, componentRefTokens } from "../pipeline/refs.js";
 import type { NodeJudge } from "./judge.js";
 
 export type Intent = "valid" | "invalid";
@@ -832,9 +832,10 @@ function deref(
   ref: string,
   schemas: ReadonlyMap<string, JsonObject>,
 ): { name: string; node: Json } {
-  if (!ref.startsWith(COMPONENTS_PREFIX))
+  const tokens = componentRefTokens(ref);
+  if (tokens === undefined)
     throw new Error(`$ref "${ref}" is not of the form ${COMPONENTS_PREFIX}<Name>`);
-  const [first, ...rest] = ref.slice(COMPONENTS_PREFIX.length).split("/").map(unescapeToken);
+  const [first, ...rest] = tokens;
   const root = schemas.get(first!);
   if (root === undefined) throw new Error(`$ref "${ref}" points at no schema of the set`);
   let node: Json = root;
@@ -848,10 +849,6 @@ function deref(
     node = next;
   }
   return { name: first!, node };
-}
-
-function unescapeToken(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 /** Applies one alternative to a base value, copying only along its path. */

@@ -7,8 +7,8 @@
  */
 import AjvModule, { type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { fromEntries, isObject, type Json, type JsonObject } from "../pipeline/json.js";
-import { pointerToken } from "../pipeline/errors.js";
+import { byCodeUnit, fromEntries, isObject, type Json, type JsonObject } from "../pipeline/json.js";
+import { pointerToken } from "../pipeline/pointer.js";
 import { mapSchema } from "../pipeline/walk.js";
 
 const Ajv = AjvModule.default;
@@ -144,7 +144,7 @@ export function createJudge(
     return pair;
   };
   return {
-    uncheckedFormats: [...uncheckedFormats].sort(),
+    uncheckedFormats: [...uncheckedFormats].sort(byCodeUnit),
     validate(schemaName, original) {
       const [strict, loose] = named(schemaName);
       const value = aliasProtoData(original);

@@ -1,6 +1,7 @@
 /**
  * The conformance report: verdicts in, numbers and failing schemas out, as text or as JSON.
  */
+import { byCodeUnit } from "../pipeline/json.js";
 import type { Candidate, Intent, Origin, Skipped } from "./instances.js";
 
 /** One instance where the types disagree with the judge. */
@@ -103,7 +104,7 @@ export function buildReport(
     }
   });
   const failingSchemas = [...bySchema.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([schema, entry]) => ({ schema, ...entry }));
   const passed =
     base.typesErrors.length === 0 &&

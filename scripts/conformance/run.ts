@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateFromFiles } from "../pipeline/generate.js";
 import type { JsonObject } from "../pipeline/json.js";
-import { parseSchemaFiles, readSchemaFolder, type SchemaFile } from "../pipeline/load.js";
-import { resolveSchemaSet } from "../pipeline/resolve.js";
+import { readSchemaFolder, type SchemaFile } from "../pipeline/load.js";
+import { prepareSchemaSet } from "../pipeline/prepare.js";
 import { generateInstances, type Candidate, type Skipped } from "./instances.js";
 import { createJudge } from "./judge.js";
 import { buildReport, type ConformanceReport, type Miss } from "./report.js";
@@ -29,7 +29,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const started = performance.now();
   const say = options.progress ?? (() => {});
   const files = options.files ?? readSchemaFolder(options.schemasDir);
-  const set = await resolveSchemaSet(parseSchemaFiles(options.schemasDir, files));
+  const prepared = await prepareSchemaSet(options.schemasDir, files);
+  // The judge reads the set as the schemas say it, before normalising; the types come from the normalised one.
+  const set = prepared.resolved;
   say(`conformance: read ${set.schemas.length} schemas from ${options.schemasDir}/`);
 
   let typesDir = options.typesDir;
@@ -38,7 +40,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   try {
     if (typesDir === undefined) {
       const t = performance.now();
-      const generated = await generateFromFiles(options.schemasDir, files);
+      const generated = await generateFromFiles(options.schemasDir, files, undefined, { prepared });
       tempDir = mkdtempSync(join(tmpdir(), "klaviyo-conformance-"));
       for (const [name, text] of generated.files) writeFileSync(join(tempDir, name), text);
       typesDir = tempDir;

@@ -11,8 +11,8 @@
  * Set-like keywords compare as sets: the order of `required`, `enum`, `type` lists and of `oneOf`/`anyOf`/
  * `allOf` branches carries no meaning, so reordering them alone is no change.
  */
-import { isObject, type Json, type JsonObject } from "../pipeline/json.js";
-import { COMPONENTS_PREFIX } from "../pipeline/resolve.js";
+import { byCodeUnit, isObject, type Json, type JsonObject } from "../pipeline/json.js";
+import { componentRefTokens } from "../pipeline/refs.js";
 import { mapSchema } from "../pipeline/walk.js";
 
 /** Annotations that reach only JSDoc, never a type. (`summary` is also where normalize puts readOnly notes.) */
@@ -76,7 +76,7 @@ export function canonical(name: string, schema: Json, withoutDocs: boolean): str
       if (withoutDocs && DOCS_KEYWORDS.includes(key)) continue;
       const sorted =
         UNORDERED.includes(key) && Array.isArray(value)
-          ? [...value].sort((a, b) => compareText(stableStringify(a), stableStringify(b)))
+          ? [...value].sort((a, b) => byCodeUnit(stableStringify(a), stableStringify(b)))
           : value;
       Object.defineProperty(out, key, {
         value: sorted,
@@ -94,7 +94,7 @@ export function canonical(name: string, schema: Json, withoutDocs: boolean): str
 export function stableStringify(value: Json): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   if (isObject(value)) {
-    const keys = Object.keys(value).sort(compareText);
+    const keys = Object.keys(value).sort(byCodeUnit);
     return `{${keys.map((key) => `${JSON.stringify(key)}:${stableStringify(value[key]!)}`).join(",")}}`;
   }
   return JSON.stringify(value);
@@ -169,7 +169,7 @@ function diffNode(
       ...requiredBefore,
       ...requiredAfter,
     ]);
-    for (const property of [...names].sort(compareText)) {
+    for (const property of [...names].sort(byCodeUnit)) {
       const at = path + propertySegment(property);
       const inBefore = Object.hasOwn(propsBefore, property);
       const inAfter = Object.hasOwn(propsAfter, property);
@@ -209,7 +209,7 @@ function diffNode(
 
   // Everything else (format, readOnly, deprecated, maxLength, ...): reported as the keyword's value.
   const rest = new Set([...Object.keys(a), ...Object.keys(b)].filter((key) => !handled.has(key)));
-  for (const keyword of [...rest].sort(compareText)) keywordPresence(a, b, keyword, path, out);
+  for (const keyword of [...rest].sort(byCodeUnit)) keywordPresence(a, b, keyword, path, out);
 }
 
 /**
@@ -320,7 +320,7 @@ export function label(schema: Json): string {
   if (typeof node["$ref"] === "string") return refName(node["$ref"]);
   if (node["type"] !== undefined)
     return Array.isArray(node["type"])
-      ? [...node["type"]].map(String).sort(compareText).join(" | ")
+      ? [...node["type"]].map(String).sort(byCodeUnit).join(" | ")
       : String(node["type"]);
   for (const keyword of ["enum", "const", ...VARIANT_KEYWORDS])
     if (node[keyword] !== undefined) return keyword;
@@ -329,19 +329,13 @@ export function label(schema: Json): string {
 }
 
 function refName(ref: string): string {
-  return ref.startsWith(COMPONENTS_PREFIX)
-    ? decodeURIComponent(ref.slice(COMPONENTS_PREFIX.length))
-        .replace(/~1/g, "/")
-        .replace(/~0/g, "~")
-    : ref;
+  return componentRefTokens(ref)?.join("/") ?? ref;
 }
 
 function setText(value: Json | undefined): string {
   if (value === undefined) return "";
   return Array.isArray(value)
-    ? stableStringify(
-        [...value].sort((x, y) => compareText(stableStringify(x), stableStringify(y))),
-      )
+    ? stableStringify([...value].sort((x, y) => byCodeUnit(stableStringify(x), stableStringify(y))))
     : stableStringify(value);
 }
 
@@ -375,13 +369,9 @@ function sortDetails(details: Detail[]): Detail[] {
     .map((detail) => ({ detail, key: stableStringify(detail as unknown as Json) }))
     .sort(
       (x, y) =>
-        compareText(x.detail.path, y.detail.path) ||
+        byCodeUnit(x.detail.path, y.detail.path) ||
         KIND_ORDER.indexOf(x.detail.kind) - KIND_ORDER.indexOf(y.detail.kind) ||
-        compareText(x.key, y.key),
+        byCodeUnit(x.key, y.key),
     )
     .map((entry) => entry.detail);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { tidyPath } from "../paths.js";
 import { SchemaError } from "../pipeline/errors.js";
 import { parseJsonText } from "../pipeline/json-position.js";
 import { byCodeUnit, isObject } from "../pipeline/json.js";
@@ -155,10 +156,4 @@ function git(args: string[], cwd: string, input?: string): Buffer {
     maxBuffer: 1 << 30,
     stdio: ["pipe", "pipe", "pipe"],
   });
-}
-
-/** Forward slashes, no trailing slash: stable text for labels. */
-function tidyPath(path: string): string {
-  const tidied = path.replace(/\\/g, "/").replace(/\/+$/, "");
-  return tidied === "" ? "/" : tidied;
 }

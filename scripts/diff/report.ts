@@ -8,9 +8,9 @@
  */
 import { emitDeclarations } from "../pipeline/emit.js";
 import { byCodeUnit } from "../pipeline/json.js";
-import { parseSchemaFiles, type SchemaFile } from "../pipeline/load.js";
-import { normalizeSchemaSet, type NormalizedSet } from "../pipeline/normalize.js";
-import { resolveSchemaSet } from "../pipeline/resolve.js";
+import type { SchemaFile } from "../pipeline/load.js";
+import type { NormalizedSet } from "../pipeline/normalize.js";
+import { prepareSchemaSet } from "../pipeline/prepare.js";
 import { compareSchemas, type Detail } from "./compare.js";
 import { bottomUpOrder, dependentsIndex } from "./dependents.js";
 import { compilerVerdicts, type Breaks } from "./verdict.js";
@@ -55,16 +55,14 @@ export async function diffSchemaSources(
   after: SchemaSource,
   progress: (line: string) => void = () => {},
 ): Promise<DriftReport> {
-  const [oldSet, newSet] = [await prepare(before), await prepare(after)];
+  const [oldSet, newSet] = [
+    (await prepareSchemaSet(before.dir, before.files)).normalized,
+    (await prepareSchemaSet(after.dir, after.files)).normalized,
+  ];
   progress(
     `diff: ${oldSet.schemas.length} schemas in ${before.dir}, ${newSet.schemas.length} in ${after.dir}`,
   );
   return diffNormalizedSets(oldSet, newSet, progress);
-}
-
-/** load → resolve → normalise: the form both the comparison and the emitter work on. */
-export async function prepare(source: SchemaSource): Promise<NormalizedSet> {
-  return normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles(source.dir, source.files)));
 }
 
 export async function diffNormalizedSets(

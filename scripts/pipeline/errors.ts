@@ -1,3 +1,5 @@
+import { pointer } from "./pointer.js";
+
 /**
  * An error in the input that the user must fix. `file` and `place` are what make it actionable:
  * the message prints as one line, `file: place: what is wrong`.
@@ -11,27 +13,6 @@ export class SchemaError extends Error {
     super([file, place, problem].filter((part) => part !== undefined && part !== "").join(": "));
     this.name = "SchemaError";
   }
-}
-
-/** Escapes one JSON Pointer token (RFC 6901). */
-export function pointerToken(token: string | number): string {
-  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
-/** Reads one token of a `$ref` fragment: percent-decoding where it is encoded, then RFC 6901 escapes. */
-export function decodePointerToken(token: string): string {
-  let decoded = token;
-  try {
-    decoded = decodeURIComponent(token);
-  } catch {
-    // not percent-encoded; keep it as written
-  }
-  return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-/** Joins tokens into a JSON Pointer, "" being the document root. */
-export function pointer(tokens: readonly (string | number)[]): string {
-  return tokens.map((t) => "/" + pointerToken(t)).join("");
 }
 
 /** Places in messages: a pointer, or "(root)" so the root is never an empty string. */

@@ -22,9 +22,10 @@ import {
 } from "./chunks.js";
 import type { EmittedMember, MemberEmitter } from "./emit.js";
 import { byCodeUnit } from "./json.js";
-import { parseSchemaFiles, type SchemaFile } from "./load.js";
+import type { SchemaFile } from "./load.js";
 import type { NormalizedSet } from "./normalize.js";
 import { createPool, type Pool } from "./pool.js";
+import { prepareSchemaSet, type PreparedSet } from "./prepare.js";
 
 export const ENTRY_FILE = "index.d.ts";
 /**
@@ -54,6 +55,8 @@ export interface GenerateOptions {
   threads?: number;
   /** Told when a run had to take a slower path, e.g. formatting the whole file at once. */
   warn?: (line: string) => void;
+  /** What prepareSchemaSet made of these same files, when the caller has it already (conformance does). */
+  prepared?: PreparedSet;
 }
 
 /** Below this many members to make, worker threads cost more than they save (an incremental run). */
@@ -83,11 +86,7 @@ export async function generateFromFiles(
   const preloaded =
     cache?.warm && (options.threads ?? 0) > 0 ? createPool(1, { preload: true }) : undefined;
   try {
-    const loaded = parseSchemaFiles(dir, files);
-    const { resolveSchemaSet } = await import("./resolve.js");
-    const resolved = await resolveSchemaSet(loaded);
-    const { normalizeSchemaSet } = await import("./normalize.js");
-    const normalized = normalizeSchemaSet(resolved);
+    const { resolved, normalized } = options.prepared ?? (await prepareSchemaSet(dir, files));
     const declarations = await declarationFile(normalized, source, options, preloaded).catch(
       async (error: unknown) => {
         if (!(error instanceof ChunkError)) throw error;

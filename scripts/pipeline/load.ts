@@ -6,9 +6,11 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
-import { SchemaError, decodePointerToken } from "./errors.js";
+import { SchemaError } from "./errors.js";
 import { parseJsonText } from "./json-position.js";
 import { byCodeUnit, isObject, type JsonObject } from "./json.js";
+import { decodePointerToken } from "./pointer.js";
+import { COMPONENTS_PREFIX } from "./refs.js";
 
 export interface SchemaFile {
   /** File name inside the folder, e.g. `klaviyo-objectlinks-schema.json`. */
@@ -33,8 +35,6 @@ export interface SchemaSet {
   /** sha256 over every name and file content, independent of file order. */
   digest: string;
 }
-
-const ID_PREFIX = "#/components/schemas/";
 
 /**
  * I/O edge: the names of the `*.json` files directly inside `dir`, sorted; an error when there are none.
@@ -126,14 +126,7 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
     const schema = parseSchemaFile(file);
     const name = schemaName(file, schema);
     const other = byName.get(name);
-    if (other) {
-      const [first, second] = [other.path, file.path].sort(byCodeUnit);
-      throw new SchemaError(
-        second!,
-        undefined,
-        `schema name "${name}" is also declared by ${first}`,
-      );
-    }
+    if (other) throw duplicateNameError(name, other.path, file.path);
     byName.set(name, { name, fileName: file.fileName, path: file.path, schema });
   }
   const schemas = [...byName.values()].sort((a, b) => byCodeUnit(a.name, b.name));
@@ -142,6 +135,15 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
     digest.update(file.fileName).update("\0").update(file.text).update("\0");
   }
   return { dir, schemas, digest: digest.digest("hex") };
+}
+
+/**
+ * Two files declare one schema name (load, and sync's closure across its reads). The error is on the later
+ * path in code-unit order, so that it does not depend on the order the files were read in.
+ */
+export function duplicateNameError(name: string, onePath: string, otherPath: string): SchemaError {
+  const [first, second] = [onePath, otherPath].sort(byCodeUnit);
+  return new SchemaError(second!, undefined, `schema name "${name}" is also declared by ${first}`);
 }
 
 function parseSchemaFile(file: SchemaFile): JsonObject {
@@ -161,8 +163,8 @@ function schemaName(file: SchemaFile, schema: JsonObject): string {
   const title = schema["title"];
   const id = schema["$id"];
   const idName =
-    typeof id === "string" && id.startsWith(ID_PREFIX)
-      ? decodePointerToken(id.slice(ID_PREFIX.length))
+    typeof id === "string" && id.startsWith(COMPONENTS_PREFIX)
+      ? decodePointerToken(id.slice(COMPONENTS_PREFIX.length), { uriFragment: true })
       : undefined;
   if (title !== undefined && (typeof title !== "string" || title.trim() === "")) {
     throw new SchemaError(file.path, "/title", "not a schema name: expected a non-empty string");
@@ -179,7 +181,7 @@ function schemaName(file: SchemaFile, schema: JsonObject): string {
     throw new SchemaError(
       file.path,
       undefined,
-      `not a schema of the set: no "title" or "$id": "${ID_PREFIX}<Name>" names it`,
+      `not a schema of the set: no "title" or "$id": "${COMPONENTS_PREFIX}<Name>" names it`,
     );
   }
   return name;

@@ -7,9 +7,10 @@
  * Where TypeScript cannot say a thing exactly, the rewrite takes the sound side: every valid value is
  * accepted, and what can be rejected is. README.md's keyword table lists the choices.
  */
-import { SchemaError, decodePointerToken, place } from "./errors.js";
+import { SchemaError, place } from "./errors.js";
 import { fromEntries, isObject, type Json, type JsonObject } from "./json.js";
-import { COMPONENTS_PREFIX, type ResolvedSchema, type ResolvedSet } from "./resolve.js";
+import { COMPONENTS_PREFIX, componentRefTokens } from "./refs.js";
+import type { ResolvedSchema, ResolvedSet } from "./resolve.js";
 import { mapSchema, type Path } from "./walk.js";
 
 /** Keys that only label a file of the per-file layout; they are not part of the schema's type. */
@@ -219,11 +220,10 @@ function mappingTarget(target: Json, context: Context, at: string): string {
   return name;
 }
 
-/** The schema a whole-schema `$ref` names (`#/components/schemas/<Name>`), else undefined. */
+/** The schema a whole-schema `$ref` in resolve's form names, else undefined. */
 function refName(ref: Json | undefined): string | undefined {
-  if (typeof ref !== "string" || !ref.startsWith(COMPONENTS_PREFIX)) return undefined;
-  const token = ref.slice(COMPONENTS_PREFIX.length);
-  return token.includes("/") ? undefined : decodePointerToken(token);
+  const tokens = typeof ref === "string" ? componentRefTokens(ref) : undefined;
+  return tokens?.length === 1 ? tokens[0] : undefined;
 }
 
 /**

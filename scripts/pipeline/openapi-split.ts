@@ -2,7 +2,8 @@
  * An OpenAPI 3.0 document → the per-file layout of the upstream JSON Schema folder: one file per
  * `components.schemas` entry, with `$schema`, `$id` and `title` added as upstream does. Pure.
  */
-import { SchemaError, pointerToken } from "./errors.js";
+import { SchemaError } from "./errors.js";
+import { pointerToken } from "./pointer.js";
 import { fromEntries, isObject, type Json } from "./json.js";
 import type { SchemaFile } from "./load.js";
 

@@ -4,12 +4,11 @@
  * combined document, with every external resolver off: nothing is read from disk or the network.
  */
 import type { $Refs } from "@apidevtools/json-schema-ref-parser";
-import { SchemaError, decodePointerToken, place, pointerToken } from "./errors.js";
+import { SchemaError, place } from "./errors.js";
 import { fromEntries, isObject, setOwn, type Json, type JsonObject } from "./json.js";
 import type { LoadedSchema, SchemaSet } from "./load.js";
+import { classifyRef, COMPONENTS_PREFIX, componentRef, refError } from "./refs.js";
 import { mapSchema, type Path } from "./walk.js";
-
-export const COMPONENTS_PREFIX = "#/components/schemas/";
 
 export interface ResolvedSchema extends LoadedSchema {
   /** Names this schema refers to directly, sorted. */
@@ -151,7 +150,7 @@ function isDeep(ref: unknown): boolean {
   return typeof ref === "string" && ref.indexOf("/", COMPONENTS_PREFIX.length) !== -1;
 }
 
-/** Maps one `$ref` onto `#/components/schemas/<Name>...`, refusing anything that leaves the set. */
+/** Maps one `$ref` onto `#/components/schemas/<Name>...`, refusing a target the set does not have. */
 function canonicalRef(
   ref: string,
   self: LoadedSchema,
@@ -159,49 +158,24 @@ function canonicalRef(
   names: Set<string>,
   path: Path,
 ) {
-  const refuse = (why: string): never => {
-    throw new SchemaError(self.path, place([...path, "$ref"]), `$ref "${ref}" ${why}`);
-  };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
-    refuse(
-      /^https?:/i.test(ref)
-        ? "is a remote URL: generate never touches the network; vendor the schema with sync"
-        : "is a URL: only references inside the schema set are followed",
-    );
+  const target = classifyRef(ref, self.path, path);
+  let name = self.name;
+  if (target.kind === "file") {
+    const declared = nameByFile.get(target.fileName);
+    if (declared === undefined)
+      throw refError(self.path, path, ref, "names a file that is not in the schema set");
+    name = declared;
+  } else if (target.kind === "schema") {
+    if (!names.has(target.name))
+      throw refError(
+        self.path,
+        path,
+        ref,
+        `points at "${target.name}", which no file in the schema set declares`,
+      );
+    name = target.name;
   }
-  if (ref.startsWith("/") || ref.startsWith("\\") || /^[a-z]:[\\/]/i.test(ref))
-    refuse("is an absolute path: only references inside the schema set are followed");
-  const hash = ref.indexOf("#");
-  const filePart = hash === -1 ? ref : ref.slice(0, hash);
-  const fragment = hash === -1 ? "" : ref.slice(hash + 1);
-
-  let targetName = self.name;
-  let rest = fragment;
-  if (filePart !== "") {
-    const segments = filePart
-      .replace(/\\/g, "/")
-      .split("/")
-      .filter((s) => s !== "." && s !== "");
-    if (segments.includes(".."))
-      refuse("leaves the schema folder: only references inside the schema set are followed");
-    if (segments.length !== 1)
-      refuse("points into a subfolder, which is not part of the schema set");
-    const name = nameByFile.get(segments[0]!);
-    if (name === undefined) refuse(`names a file that is not in the schema set`);
-    targetName = name!;
-  } else if (fragment.startsWith("/components/schemas/")) {
-    const tail = fragment.slice("/components/schemas/".length);
-    const slash = tail.indexOf("/");
-    const token = slash === -1 ? tail : tail.slice(0, slash);
-    targetName = decodePointerToken(token);
-    rest = slash === -1 ? "" : tail.slice(slash);
-    if (!names.has(targetName))
-      refuse(`points at "${targetName}", which no file in the schema set declares`);
-  }
-  if (rest !== "" && !rest.startsWith("/"))
-    refuse("uses a plain-name fragment (anchor), which is not supported");
-  if (rest === "/") rest = "";
-  return { canonical: COMPONENTS_PREFIX + pointerToken(targetName) + rest, target: targetName };
+  return { canonical: componentRef(name, target.rest), target: name };
 }
 
 function oneLine(error: unknown): string {

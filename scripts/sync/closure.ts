@@ -4,10 +4,11 @@
  * is tried first (it saves fetching the whole folder) and kept only if the file declares that name;
  * otherwise every file is read and indexed.
  */
-import { SchemaError, decodePointerToken, place } from "../pipeline/errors.js";
-import type { JsonObject } from "../pipeline/json.js";
-import { parseSchemaFiles } from "../pipeline/load.js";
+import { SchemaError } from "../pipeline/errors.js";
+import { byCodeUnit, type JsonObject } from "../pipeline/json.js";
+import { duplicateNameError, parseSchemaFiles } from "../pipeline/load.js";
 import { upstreamFileName } from "../pipeline/openapi-split.js";
+import { classifyRef, refError } from "../pipeline/refs.js";
 import { forEachSchema, type Path } from "../pipeline/walk.js";
 import type { Roots } from "./config.js";
 import { decodeUtf8 } from "./http.js";
@@ -30,8 +31,6 @@ interface Referrer {
 
 type Need = { name: string; from?: Referrer } | { fileName: string; from: Referrer };
 
-const COMPONENTS = "/components/schemas/";
-
 /** Sorted by file name. */
 export async function collectClosure(source: Source, roots: Roots): Promise<VendoredSchema[]> {
   const byName = new Map<string, VendoredSchema>();
@@ -44,14 +43,7 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
     for (const file of await source.read(todo)) {
       const schema = parseOne(source.location, file);
       const other = byName.get(schema.name);
-      if (other) {
-        const [first, second] = [other.path, schema.path].sort();
-        throw new SchemaError(
-          second!,
-          undefined,
-          `schema name "${schema.name}" is also declared by ${first}`,
-        );
-      }
+      if (other) throw duplicateNameError(schema.name, other.path, schema.path);
       byName.set(schema.name, schema);
       byFile.set(schema.fileName, schema);
     }
@@ -65,7 +57,7 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
   let wanted: Need[];
   if (roots === "*") {
     await indexAll();
-    wanted = [...byName.keys()].sort().map((name) => ({ name }));
+    wanted = [...byName.keys()].sort(byCodeUnit).map((name) => ({ name }));
   } else {
     wanted = roots.map((name) => ({ name }));
   }
@@ -101,7 +93,7 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
   }
   return [...included]
     .map((name) => byName.get(name)!)
-    .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+    .sort((a, b) => byCodeUnit(a.fileName, b.fileName));
 }
 
 function parseOne(location: string, file: SourceFile): VendoredSchema {
@@ -118,32 +110,12 @@ function parseOne(location: string, file: SourceFile): VendoredSchema {
   };
 }
 
-/** What a `$ref` needs from upstream: a schema by name, a sibling file, or nothing (a pointer into the same file). */
+/** What a `$ref` needs from upstream: a schema by name, a sibling file, or nothing (a place in the same schema). */
 function refTarget(from: Referrer): { name: string } | { fileName: string } | undefined {
-  const { ref } = from;
-  const refuse = (why: string): never => {
-    throw new SchemaError(from.path, place([...from.at, "$ref"]), `$ref "${ref}" ${why}`);
-  };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(ref))
-    refuse("is a URL: sync vendors only references inside the schema set");
-  if (ref.startsWith("/") || ref.startsWith("\\"))
-    refuse("is an absolute path: sync vendors only references inside the schema set");
-  const hash = ref.indexOf("#");
-  const filePart = hash === -1 ? ref : ref.slice(0, hash);
-  const fragment = hash === -1 ? "" : ref.slice(hash + 1);
-  if (filePart === "") {
-    if (!fragment.startsWith(COMPONENTS)) return undefined;
-    const tail = fragment.slice(COMPONENTS.length);
-    const slash = tail.indexOf("/");
-    return { name: decodePointerToken(slash === -1 ? tail : tail.slice(0, slash)) };
-  }
-  const segments = filePart
-    .replace(/\\/g, "/")
-    .split("/")
-    .filter((s) => s !== "." && s !== "");
-  if (segments.includes("..") || segments.length !== 1)
-    refuse("leaves the schema folder: sync vendors only references inside the schema set");
-  return { fileName: segments[0]! };
+  const target = classifyRef(from.ref, from.path, from.at);
+  if (target.kind === "schema") return { name: target.name };
+  if (target.kind === "file") return { fileName: target.fileName };
+  return undefined;
 }
 
 function notUpstream(source: Source, need: Need): SchemaError {
@@ -156,9 +128,10 @@ function notUpstream(source: Source, need: Need): SchemaError {
     );
   }
   const missing = "name" in need ? `no schema named "${need.name}"` : `no file "${need.fileName}"`;
-  return new SchemaError(
+  return refError(
     need.from.path,
-    place([...need.from.at, "$ref"]),
-    `$ref "${need.from.ref}" points at ${missing} upstream (searched ${where})`,
+    need.from.at,
+    need.from.ref,
+    `points at ${missing} upstream (searched ${where})`,
   );
 }

@@ -13,8 +13,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SchemaError } from "../pipeline/errors.js";
-import { parseSchemaFiles } from "../pipeline/load.js";
-import { resolveSchemaSet } from "../pipeline/resolve.js";
+import { byCodeUnit } from "../pipeline/json.js";
+import { prepareSchemaSet } from "../pipeline/prepare.js";
 import { collectClosure, type VendoredSchema } from "./closure.js";
 import type { Roots, SourceConfig } from "./config.js";
 import { DEFAULT_LIMITS, decodeUtf8, type FetchLimits } from "./http.js";
@@ -99,7 +99,7 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
   const lock: Lock = {
     lockVersion: LOCK_VERSION,
     source: description,
-    roots: options.roots === "*" ? "*" : [...new Set(options.roots)].sort(),
+    roots: options.roots === "*" ? "*" : [...new Set(options.roots)].sort(byCodeUnit),
     ...(options.note !== undefined ? { note: options.note } : {}),
     syncedAt: (options.now ?? (() => new Date()))().toISOString(),
     files: hashes,
@@ -124,7 +124,7 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
   }
   return {
     source: description,
-    files: [...files.keys()].sort(),
+    files: [...files.keys()].sort(byCodeUnit),
     upstreamCount: source.fileNames.length,
     lock: existing !== undefined && lockText === existing.text ? existing.lock : lock,
     wrote,
@@ -178,7 +178,7 @@ function describe(source: Source): SourceDescription {
 
 /** The vendored set must be one that generate accepts: every name unique, every `$ref` resolving inside it. */
 async function checkSetResolves(outDir: string, closure: readonly VendoredSchema[]): Promise<void> {
-  const set = parseSchemaFiles(
+  await prepareSchemaSet(
     outDir,
     closure.map((schema) => ({
       fileName: schema.fileName,
@@ -186,7 +186,6 @@ async function checkSetResolves(outDir: string, closure: readonly VendoredSchema
       text: decodeUtf8(schema.path, schema.bytes),
     })),
   );
-  await resolveSchemaSet(set);
 }
 
 function checkHashes(
@@ -231,8 +230,8 @@ function checkHashes(
   if (added.length > 0 || removed.length > 0) {
     const first =
       added.length > 0
-        ? `${added.sort()[0]} is not in the lock`
-        : `${removed.sort()[0]} is no longer vendored`;
+        ? `${added.sort(byCodeUnit)[0]} is not in the lock`
+        : `${removed.sort(byCodeUnit)[0]} is no longer vendored`;
     throw new SchemaError(
       options.lockPath,
       undefined,

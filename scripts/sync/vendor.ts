@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SchemaError } from "../pipeline/errors.js";
+import { byCodeUnit } from "../pipeline/json.js";
 
 export interface SingleFile {
   path: string;
@@ -53,7 +54,7 @@ export function vendorAtomically(
       const foreign = existsSync(outDir)
         ? readdirSync(outDir)
             .filter((name) => !name.endsWith(".json"))
-            .sort()
+            .sort(byCodeUnit)
         : [];
       if (foreign.length > 0) {
         throw new SchemaError(

@@ -4,7 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { SchemaError, pointerToken } from "../../pipeline/errors.js";
+import { SchemaError } from "../../pipeline/errors.js";
+import { pointerToken } from "../../pipeline/pointer.js";
 import { parseJsonText } from "../../pipeline/json-position.js";
 import { byCodeUnit, isObject } from "../../pipeline/json.js";
 import { splitOpenApiDocument } from "../../pipeline/openapi-split.js";
