@@ -1,6 +1,6 @@
 /**
- * Keyword-level comparison of one schema's own body, old against new (both after load → resolve →
- * normalise). It classifies (same / docs / changed) and explains; it never decides what breaks: that is
+ * Keyword-level comparison of one schema's own body, old against new, as written (after load → resolve, so
+ * every `$ref` has one form; before normalise, whose rewrites are for the emitter and no business of a reader). It classifies (same / docs / changed) and explains; it never decides what breaks: that is
  * the compiler's job (verdict.ts).
  *
  * "Docs only" means that nothing but annotations differ. The annotations are the keywords that never reach
@@ -15,7 +15,7 @@ import { byCodeUnit, isObject, type Json, type JsonObject } from "../pipeline/js
 import { componentRefTokens } from "../pipeline/refs.js";
 import { mapSchema } from "../pipeline/walk.js";
 
-/** Annotations that reach only JSDoc, never a type. (`summary` is also where normalize puts readOnly notes.) */
+/** Annotations that reach only JSDoc, never a type. */
 export const DOCS_KEYWORDS: readonly string[] = [
   "$comment",
   "default",
@@ -56,7 +56,7 @@ export type Detail =
 export type Comparison =
   { kind: "same" } | { kind: "docs" } | { kind: "changed"; details: Detail[] };
 
-/** Compares one schema's normalised body, old against new. `name` only labels errors. */
+/** Compares one schema's body as written, old against new. `name` only labels errors. */
 export function compareSchemas(name: string, before: JsonObject, after: JsonObject): Comparison {
   if (canonical(name, before, false) === canonical(name, after, false)) return { kind: "same" };
   if (canonical(name, before, true) === canonical(name, after, true)) return { kind: "docs" };
@@ -113,8 +113,8 @@ function diffNode(
       out.push({ kind: "type-changed", path, from: label(rawBefore), to: label(rawAfter) });
     return;
   }
-  const a = unwrapNullableRef(rawBefore);
-  const b = unwrapNullableRef(rawAfter);
+  const a = rawBefore;
+  const b = rawAfter;
   const handled = new Set<string>(DOCS_KEYWORDS);
 
   // What kind of value this is: a reference, or a `type`.
@@ -286,37 +286,12 @@ function summarise(keyword: string, value: Json): Json {
   return value;
 }
 
-/** normalize.ts wraps `{ $ref, nullable: true }` as `{ anyOf: [{ $ref }], nullable: true }`; read it as written. */
-function unwrapNullableRef(node: JsonObject): JsonObject {
-  const anyOf = node["anyOf"];
-  if (
-    node["nullable"] !== true ||
-    node["$ref"] !== undefined ||
-    !Array.isArray(anyOf) ||
-    anyOf.length !== 1
-  )
-    return node;
-  const only = anyOf[0];
-  if (!isObject(only) || Object.keys(only).length !== 1 || typeof only["$ref"] !== "string")
-    return node;
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(node)) {
-    Object.defineProperty(out, key === "anyOf" ? "$ref" : key, {
-      value: key === "anyOf" ? only["$ref"] : value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
-}
-
 /** A short name for what a schema is: a referenced schema's name, its `type`, or its composition. */
 export function label(schema: Json): string {
   if (schema === true) return "any";
   if (schema === false) return "never";
   if (!isObject(schema)) return stableStringify(schema);
-  const node = unwrapNullableRef(schema);
+  const node = schema;
   if (typeof node["$ref"] === "string") return refName(node["$ref"]);
   if (node["type"] !== undefined)
     return Array.isArray(node["type"])

@@ -9,8 +9,8 @@
 import { emitDeclarations } from "../pipeline/emit.js";
 import { byCodeUnit } from "../pipeline/json.js";
 import type { SchemaFile } from "../pipeline/load.js";
-import type { NormalizedSet } from "../pipeline/normalize.js";
-import { prepareSchemaSet } from "../pipeline/prepare.js";
+import { ownBody } from "../pipeline/normalize.js";
+import { prepareSchemaSet, type PreparedSet } from "../pipeline/prepare.js";
 import { compareSchemas, type Detail } from "./compare.js";
 import { bottomUpOrder, dependentsIndex } from "./dependents.js";
 import { compilerVerdicts, type Breaks } from "./verdict.js";
@@ -55,23 +55,28 @@ export async function diffSchemaSources(
   after: SchemaSource,
   progress: (line: string) => void = () => {},
 ): Promise<DriftReport> {
-  const [oldSet, newSet] = [
-    (await prepareSchemaSet(before.dir, before.files)).normalized,
-    (await prepareSchemaSet(after.dir, after.files)).normalized,
+  const [oldSide, newSide] = [
+    await prepareSchemaSet(before.dir, before.files),
+    await prepareSchemaSet(after.dir, after.files),
   ];
   progress(
-    `diff: ${oldSet.schemas.length} schemas in ${before.dir}, ${newSet.schemas.length} in ${after.dir}`,
+    `diff: ${oldSide.normalized.schemas.length} schemas in ${before.dir}, ${newSide.normalized.schemas.length} in ${after.dir}`,
   );
-  return diffNormalizedSets(oldSet, newSet, progress);
+  return diffPreparedSets(oldSide, newSide, progress);
 }
 
-export async function diffNormalizedSets(
-  oldSet: NormalizedSet,
-  newSet: NormalizedSet,
+/**
+ * Bodies are compared as written (the resolved set), so a detail names what the author changed; the compiler
+ * judges the declarations emitted from the normalised set, which are what users get.
+ */
+export async function diffPreparedSets(
+  oldSide: PreparedSet,
+  newSide: PreparedSet,
   progress: (line: string) => void = () => {},
 ): Promise<DriftReport> {
-  const oldByName = new Map(oldSet.schemas.map((s) => [s.name, s]));
-  const newByName = new Map(newSet.schemas.map((s) => [s.name, s]));
+  const [oldSet, newSet] = [oldSide.normalized, newSide.normalized];
+  const oldByName = new Map(oldSide.resolved.schemas.map((s) => [s.name, s]));
+  const newByName = new Map(newSide.resolved.schemas.map((s) => [s.name, s]));
   const oldDependents = dependentsIndex(oldSet.schemas);
   const newDependents = dependentsIndex(newSet.schemas);
   const none: Breaks = { readers: false, writers: false };
@@ -102,7 +107,7 @@ export async function diffNormalizedSets(
       });
       continue;
     }
-    const comparison = compareSchemas(name, before.schema, after.schema);
+    const comparison = compareSchemas(name, ownBody(before), ownBody(after));
     if (comparison.kind === "same") continue;
     const entry: SchemaDrift = {
       name,

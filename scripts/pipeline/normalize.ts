@@ -30,16 +30,21 @@ export function normalizeSchema(
   resolved: ResolvedSchema,
   names: ReadonlySet<string>,
 ): ResolvedSchema {
-  const body = fromEntries(
-    Object.entries(resolved.schema).filter(
-      ([key, value]) => !FILE_KEYS.has(key) && !(key === "title" && value === resolved.name),
-    ),
-  );
+  const body = ownBody(resolved);
   const context: Context = { file: resolved.path, names };
   const schema = mapSchema(resolved.path, body, (node, path) =>
     REWRITES.reduce((out, rewrite) => rewrite(out, path, context), node),
   ) as JsonObject;
   return { ...resolved, schema };
+}
+
+/** The schema without the labels of its file (`$schema`, `$id`, a `title` that only repeats its name). */
+export function ownBody(resolved: ResolvedSchema): JsonObject {
+  return fromEntries(
+    Object.entries(resolved.schema).filter(
+      ([key, value]) => !FILE_KEYS.has(key) && !(key === "title" && value === resolved.name),
+    ),
+  );
 }
 
 interface Context {
