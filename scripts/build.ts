@@ -25,13 +25,20 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build, version as esbuildVersion, type Plugin } from "esbuild";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const BUILD_DIR = join(ROOT, ".cache", "build");
+/**
+ * KST_BUILD_DIR puts the build elsewhere, e.g. a temp folder for the tests (run.mjs passes it on, absolute).
+ * The bundle loads typescript and prettier from the nearest node_modules above it, so that folder must see the
+ * project's (the tests link it in beside the build folder).
+ */
+export const BUILD_DIR = process.env["KST_BUILD_DIR"]
+  ? resolve(process.env["KST_BUILD_DIR"])
+  : join(ROOT, ".cache", "build");
 /** Command lines that run.mjs can start from the build: scripts/<name>.ts. */
 export const COMMANDS = ["generate"];
 /** Other entry points: worker threads. */

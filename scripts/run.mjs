@@ -7,11 +7,14 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const buildDir = join(root, ".cache", "build");
+// KST_BUILD_DIR builds and runs the bundle in another folder (the tests use a temp one, never .cache/).
+const buildDir = process.env.KST_BUILD_DIR
+  ? resolve(process.env.KST_BUILD_DIR)
+  : join(root, ".cache", "build");
 const [command] = process.argv.splice(2, 1);
 
 /** The current build, if it has this command and every source still has the hash it was built from. */
@@ -52,7 +55,11 @@ if (build === undefined) {
   const built = spawnSync(
     process.execPath,
     ["--import", "tsx", join(root, "scripts", "build.ts"), "--quiet"],
-    { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
+    {
+      cwd: root,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, KST_BUILD_DIR: buildDir },
+    },
   );
   if (built.status !== 0) {
     process.stderr.write(

@@ -1,6 +1,9 @@
 /**
  * Bad input: each case is a small schema set that must give one clear line naming the file (and the
- * place), a non-zero exit, and leave the output folder byte for byte as it was.
+ * place), a non-zero exit, and leave the output folder byte for byte as it was. Every case runs in
+ * process (a SchemaError with the exact message) and through the CLI (exit 1, nothing on stdout, exactly
+ * the one line on stderr, an existing output folder untouched, nothing else written: no staging folder, no
+ * cache; the cache folder is a temp one, never the repository's .cache/).
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -9,11 +12,13 @@ import { generateFromFiles } from "../scripts/pipeline/generate.js";
 import { readSchemaFolder } from "../scripts/pipeline/load.js";
 import {
   copyFolder,
+  hashFolder,
   runScript,
   snapshotFolder,
   tempDir,
   writeSchemaFolder,
 } from "./helpers/cli.js";
+import { expectRejection } from "./helpers/expect-error.js";
 
 const ok = (name: string, body: Record<string, unknown> = { type: "string" }) => ({
   title: name,
@@ -60,7 +65,8 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
       }),
       "b.json": ok("B"),
     },
-    message: `DIR/a.json: /properties/b/$ref: $ref "#/components/schemas/B/properties/nope" points at nothing in the schema set`,
+    // The parenthesis is json-schema-ref-parser's own reason, on one line.
+    message: `DIR/a.json: /properties/b/$ref: $ref "#/components/schemas/B/properties/nope" points at nothing in the schema set (Missing $ref pointer "#/components/schemas/B/properties/nope". Token "properties" does not exist.)`,
   },
   "two files with the same schema name": {
     files: { "a.json": ok("Same"), "b.json": ok("Same") },
@@ -96,12 +102,45 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
   },
 };
 
+/** The output every CLI case starts from: the committed generated/, hashed once. */
+const GENERATED = hashFolder("generated");
+
+test("the CLI cases start from a real generated folder", () => {
+  expect(Object.keys(GENERATED)).toEqual(["index.d.mts", "index.d.ts", "package.json"]);
+  expect(Object.keys(CASES)).toHaveLength(14);
+});
+
 describe.each(Object.entries(CASES))("%s", (_name, { files, message }) => {
   test("in-process: a SchemaError with the exact message", async () => {
     const dir = writeSchemaFolder(join(tempDir(), "schemas"), files);
-    const run = async () => generateFromFiles(dir, readSchemaFolder(dir));
-    await expect(run()).rejects.toThrow(SchemaError);
-    await expect(run()).rejects.toThrow(message.replaceAll("DIR", dir));
+    await expectRejection(
+      (async () => generateFromFiles(dir, readSchemaFolder(dir)))(),
+      message.replaceAll("DIR", dir),
+      SchemaError,
+    );
+  });
+
+  test("through the CLI: exit 1, exactly the one line, the output folder untouched, nothing written", () => {
+    const root = tempDir();
+    const schemas = writeSchemaFolder(join(root, "schemas"), files);
+    const out = copyFolder("generated", join(root, "generated"));
+    expect(hashFolder(out)).toEqual(GENERATED);
+    const run = runScript("generate.ts", [
+      "--schemas",
+      schemas,
+      "--out",
+      out,
+      "--cache-dir",
+      join(root, "cache"),
+    ]);
+    expect(run).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: `generate: error: ${message.replaceAll("DIR", schemas)}\n`,
+    });
+    expect(hashFolder(out)).toEqual(GENERATED);
+    // No staging folder left behind, and no cache written.
+    expect(readdirSync(root).sort()).toEqual(["generated", "schemas"]);
   });
 });
 
@@ -117,32 +156,24 @@ describe("an output folder that generate did not write", () => {
     writeSchemaFolder(join(root, "schemas"), { "a.json": ok("A") });
     const out = makeOut(root);
     const before = snapshotFolder(root);
-    const run = runScript("generate.ts", ["--schemas", join(root, "schemas"), "--out", out]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain(
-      `generate: error: ${out}: refusing to replace this folder: it holds files generate did not write (no generated index.d.ts); choose an empty or new --out folder`,
-    );
+    // The refusal comes after the run, which saves its cache: a temp folder outside `root`.
+    const run = runScript("generate.ts", [
+      "--schemas",
+      join(root, "schemas"),
+      "--out",
+      out,
+      "--cache-dir",
+      join(tempDir(), "cache"),
+    ]);
+    expect(run).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: [
+        `generate: read 1 schema files from ${root}/schemas/, resolved 0 $refs, emitted and formatted 1 schemas`,
+        `generate: error: ${out}: refusing to replace this folder: it holds files generate did not write (no generated index.d.ts); choose an empty or new --out folder`,
+        "",
+      ].join("\n"),
+    });
     expect(snapshotFolder(root)).toEqual(before);
   });
-});
-
-describe("the CLI on bad input", () => {
-  // One subprocess per case is slow; three representative cases cover the CLI's own handling.
-  test.each(["malformed JSON", "a $ref to an http URL", "two files with the same schema name"])(
-    "%s: one line, exit 1, output untouched",
-    (name) => {
-      const root = tempDir();
-      const schemas = writeSchemaFolder(join(root, "schemas"), CASES[name]!.files);
-      const out = copyFolder("generated", join(root, "generated"));
-      const before = snapshotFolder(out);
-      const run = runScript("generate.ts", ["--schemas", schemas, "--out", out]);
-      expect(run.status).toBe(1);
-      const errorLines = run.stderr.split("\n").filter((line) => line.includes("error"));
-      expect(errorLines).toEqual([
-        `generate: error: ${CASES[name]!.message.replaceAll("DIR", schemas)}`,
-      ]);
-      expect(snapshotFolder(out)).toEqual(before);
-      expect(readdirSync(root).sort()).toEqual(["generated", "schemas"]); // no staging folder left behind
-    },
-  );
 });

@@ -33,6 +33,7 @@ import { parseSchemaFiles, readSchemaFolder, type SchemaFile } from "../scripts/
 import { normalizeSchemaSet } from "../scripts/pipeline/normalize.js";
 import { splitOpenApiDocument } from "../scripts/pipeline/openapi-split.js";
 import { resolveSchemaSet } from "../scripts/pipeline/resolve.js";
+import { expectError } from "./helpers/expect-error.js";
 import { inlineFiles, schemaFile } from "./helpers/fixtures.js";
 import {
   UPSTREAM_OPENAPI,
@@ -196,7 +197,8 @@ describe("the parts", () => {
     const emitter = createEmitter(set.schemas);
     const texts = set.schemas.map((s) => emitter.member(s.name).text);
     const formatted = splitMembers(await formatDeclarations(wrapMembers(texts)), texts.length);
-    expect(formatted).toHaveLength(set.schemas.length);
+    expect(set.schemas).toHaveLength(12);
+    expect(formatted).toHaveLength(12);
     expect(formatted[0]).toMatch(/^ {4}\S/);
     for (const member of formatted) expect(member).not.toMatch(/\n\s*\n/);
   });
@@ -209,18 +211,42 @@ describe("the parts", () => {
   });
 
   test("a blank line inside a member, or a count that does not match, is refused", async () => {
-    expect(() => wrapMembers(["A: {\n\n};"])).toThrow(ChunkError);
+    expectError(
+      () => wrapMembers(["A: {\n\n};"]),
+      "chunks: an emitted member contains a blank line: A: {\n\n};",
+      ChunkError,
+    );
     const formatted = await formatDeclarations(wrapMembers(["A: string;", "B: number;"]));
     expect(splitMembers(formatted, 2)).toEqual(["    A: string;\n", "    B: number;\n"]);
-    expect(() => splitMembers(formatted, 3)).toThrow(ChunkError);
-    expect(() => splitMembers("type X = 1;\n", 1)).toThrow(ChunkError);
+    expectError(
+      () => splitMembers(formatted, 3),
+      "chunks: expected 3 formatted members, found 2",
+      ChunkError,
+    );
+    expectError(
+      () => splitMembers("type X = 1;\n", 1),
+      "chunks: formatted members came back without their wrapper",
+      ChunkError,
+    );
     const aliases = await formatDeclarations(wrapAliases(["export type A = 1;"]));
     expect(splitAliases(aliases, 1)).toEqual(["export type A = 1;\n"]);
-    expect(() => splitAliases(aliases, 2)).toThrow(ChunkError);
-    expect(() => splitAliases("const x = 1;\n", 1)).toThrow(ChunkError);
+    expectError(
+      () => splitAliases(aliases, 2),
+      "chunks: expected 2 formatted aliases, found 1",
+      ChunkError,
+    );
+    expectError(
+      () => splitAliases("const x = 1;\n", 1),
+      "chunks: unexpected line among formatted aliases: const x = 1;",
+      ChunkError,
+    );
   });
 
   test("the frame must hold each placeholder exactly once", () => {
-    expect(() => spliceFrame("export interface components {}\n", [], [])).toThrow(ChunkError);
+    expectError(
+      () => spliceFrame("export interface components {}\n", [], []),
+      'chunks: the formatted frame does not hold exactly one "__kst_members__: string;"',
+      ChunkError,
+    );
   });
 });

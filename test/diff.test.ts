@@ -23,6 +23,7 @@ import {
   UPSTREAM_OPENAPI,
   UPSTREAM_SET,
 } from "./helpers/upstream.js";
+import { expectError } from "./helpers/expect-error.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "diff");
@@ -367,15 +368,15 @@ describe("sides given as git revisions", () => {
 
   test("<revision>:<folder>, and clear errors for a missing folder or an unknown name", () => {
     expect(readSide("HEAD:schemas", { cwd: repo, schemasPath: "elsewhere" }).files).toHaveLength(3);
-    expect(() => readSide("HEAD", { cwd: repo, schemasPath: "elsewhere" })).toThrow(
+    expectError(
+      () => readSide("HEAD", { cwd: repo, schemasPath: "elsewhere" }),
       'HEAD:elsewhere: no folder "elsewhere" at git revision HEAD',
+      SchemaError,
     );
-    expect(() => readSide("no-such-branch", { cwd: repo })).toThrow(
-      new SchemaError(
-        "no-such-branch",
-        undefined,
-        "not a folder, an OpenAPI document or a git revision",
-      ),
+    expectError(
+      () => readSide("no-such-branch", { cwd: repo }),
+      "no-such-branch: not a folder, an OpenAPI document or a git revision",
+      SchemaError,
     );
   });
 
@@ -386,7 +387,9 @@ describe("sides given as git revisions", () => {
     });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).schemas.map((s: SchemaDrift) => s.name)).toEqual(["B"]);
-    expect(run.stderr).toContain("drift: 1 changed (1 breaking) → major");
+    expect(run.stderr).toMatch(
+      /^diff: HEAD:schemas \(3 files\) → schemas\/ \(3 files\)\ndiff: 3 schemas in HEAD:schemas, 3 in schemas\ndiff: emitting both sides and asking the compiler about 1 schemas\ndrift: 1 changed \(1 breaking\) → major \(\d+\.\d\ds\)\n$/,
+    );
     const bad = spawnSync(TSX, [join(ROOT, "scripts", "diff.ts"), "--from", "nowhere"], {
       cwd: repo,
       encoding: "utf8",
@@ -429,8 +432,12 @@ describe("release notes", () => {
 
   test("with no v* tag and no --from: says so and exits non-zero, writing nothing", () => {
     const run = releaseNotes();
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("no release tag matching v* is reachable");
+    expect(run).toMatchObject({
+      status: 1,
+      stdout: "",
+      stderr:
+        "release:notes: error: HEAD: no release tag matching v* is reachable from it, so there is no last release to compare with; tag the last release (git tag v0.1.0 <commit>) or pass --from <revision>\n",
+    });
     expect(readFileSync(join(repo, "CHANGELOG.md"), "utf8")).toBe(INITIAL);
   });
 
@@ -476,8 +483,13 @@ describe("release notes", () => {
     );
     // Running it again would write the same version twice: refused.
     const again = releaseNotes("--date", "2026-12-01");
-    expect(again.status).toBe(1);
-    expect(again.stderr).toContain("CHANGELOG.md: already has an entry for 2.0.0");
+    expect(again).toMatchObject({
+      status: 1,
+      stdout: "",
+      stderr:
+        "release:notes: error: CHANGELOG.md: already has an entry for 2.0.0; pass another --version or remove that entry first\n",
+    });
+    expect(readFileSync(join(repo, "CHANGELOG.md"), "utf8")).toBe(changelog);
   });
 
   test("--from and --version override; no schema changes and no --version writes nothing", () => {
@@ -503,7 +515,7 @@ describe("release notes", () => {
     ).toEqual(["2.0.0", "1.5.0", "1.4.3", "1.4.2"]);
     expect(bumpVersion("2.0.0-rc.1", "major")).toBe("2.0.0");
     expect(bumpVersion("0.1.0", "major")).toBe("1.0.0");
-    expect(() => bumpVersion("one", "patch")).toThrow('"one" is not a semver version');
+    expectError(() => bumpVersion("one", "patch"), '"one" is not a semver version (x.y.z)');
     expect(hasEntry("## 0.1.0 (unreleased)\n", "0.1.0")).toBe(true);
     expect(hasEntry("## 0.1.0 (unreleased)\n", "0.1")).toBe(false);
     expect(prependEntry("", "## 1.0.0\n")).toBe("# Changelog\n\n## 1.0.0\n");
@@ -526,6 +538,8 @@ describeWithUpstream(
     });
 
     test("counts (109 added, 13 removed, 273 changed, 6 docs-only of the 1,181 schemas on both sides) and major", () => {
+      // summary.breaking counts every listed schema that breaks readers or writers, whatever its kind:
+      // 95 changed + 3 docs-only (broken through a schema they refer to) + 13 removed = 111.
       expect(report.summary).toEqual({
         added: 109,
         removed: 13,
@@ -533,6 +547,18 @@ describeWithUpstream(
         docs: 6,
         breaking: 111,
       });
+      const breaking = (change: SchemaDrift["change"]) =>
+        report.schemas.filter((s) => s.change === change && (s.breaks.readers || s.breaks.writers))
+          .length;
+      expect({
+        changed: breaking("changed"),
+        docs: breaking("docs"),
+        removed: breaking("removed"),
+        added: breaking("added"),
+      }).toEqual({ changed: 95, docs: 3, removed: 13, added: 0 });
+      expect(driftSummaryLine(report)).toBe(
+        "drift: 273 changed (95 breaking), 109 added, 13 removed, 6 docs-only (3 breaking) → major",
+      );
       expect(report.semver).toBe("major");
       const names = report.schemas.map((s) => s.name);
       expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -688,6 +714,11 @@ describeWithUpstream(
           ].flat(),
         );
         expect([...new Set(errors)].sort()).toEqual(ours.sort());
+        // One flag per direction: 97 schemas break readers and 9 break writers (8 of them both), over the
+        // 273 changed and 6 docs-only schemas.
+        expect(judged).toHaveLength(279);
+        expect(ours.filter((flag) => flag.endsWith(" readers"))).toHaveLength(97);
+        expect(ours.filter((flag) => flag.endsWith(" writers"))).toHaveLength(9);
         expect(ours).toHaveLength(106);
       } finally {
         rmSync(dir, { recursive: true, force: true });

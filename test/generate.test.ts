@@ -1,17 +1,38 @@
 /**
  * The embedded default: a reviewed snapshot of its declarations, the drift guard (committed generated/
  * is exactly what generate produces now), determinism, and the CLI's --check, --help and summary.
+ * Every CLI run uses --no-cache or a cache folder of its own in a temp folder: none reads or writes the
+ * repository's .cache/, and a comparison of two runs never compares the cache with itself.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import { readSchemaFolder } from "../scripts/pipeline/load.js";
 import { compareOutput } from "../scripts/pipeline/write.js";
-import { copyFolder, runScript, snapshotFolder, tempDir } from "./helpers/cli.js";
+import { copyFolder, hashFolder, runScript, snapshotFolder, tempDir } from "./helpers/cli.js";
 
 const generateDefault = () => generateFromFiles("schemas", readSchemaFolder("schemas"));
+const SNAPSHOT_FILE = "test/__snapshots__/generate.test.ts.snap";
+/** A cache folder of the test's own, not yet created. */
+const freshCache = () => join(tempDir("kst-cache-"), "cache");
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** The last line of a run that wrote `out`; `end` "\n$" when it is the whole of stdout. */
+const SUMMARY = (out: string, end = "$") =>
+  new RegExp(
+    `^generate: 7 schemas → 3 files written to ${literally(out)}/ in \\d+\\.\\d\\ds${end}`,
+  );
+const PROGRESS =
+  "generate: read 7 schema files from schemas/, resolved 7 $refs, emitted and formatted 7 schemas\n";
 
 test("snapshot: declarations for the embedded default", async () => {
+  // A snapshot that is not stored yet would be written and pass: the reviewed one must be there (unless -u).
+  const updating =
+    (expect.getState()["snapshotState"] as { _updateSnapshot?: string } | undefined)
+      ?._updateSnapshot === "all";
+  if (!updating)
+    expect(readFileSync(SNAPSHOT_FILE, "utf8")).toContain(
+      "exports[`snapshot: declarations for the embedded default 1`] = `",
+    );
   const result = await generateDefault();
   expect([...result.files.keys()]).toEqual([ENTRY_FILE, "index.d.mts", "package.json"]);
   expect(result.files.get("index.d.mts")).toBe(
@@ -26,11 +47,18 @@ test("drift guard: the committed generated/ is what generate produces now", asyn
   expect(compareOutput("generated", result.files)).toEqual([]);
 });
 
-test("deterministic: the same bytes whatever the order of the files", async () => {
+test("deterministic: two cold runs, the second on the files in reverse order, give the same bytes", async () => {
+  // No cache is passed: each run emits and formats every schema.
   const files = readSchemaFolder("schemas");
+  expect(files).toHaveLength(7);
   const forward = await generateFromFiles("schemas", files);
   const backward = await generateFromFiles("schemas", [...files].reverse());
-  expect(backward.files.get(ENTRY_FILE)).toBe(forward.files.get(ENTRY_FILE));
+  expect([forward.reused, backward.reused]).toEqual([
+    { run: false, members: 0 },
+    { run: false, members: 0 },
+  ]);
+  expect(backward.files).toEqual(forward.files);
+  expect([...forward.files.keys()]).toEqual([ENTRY_FILE, "index.d.mts", "package.json"]);
 });
 
 test("the entry exports components and one alias per schema", async () => {
@@ -54,9 +82,20 @@ test("the entry exports components and one alias per schema", async () => {
 describe("the generate CLI", () => {
   test("--help says what it does and lists every option", () => {
     const run = runScript("generate.ts", ["--help"]);
-    expect(run.status).toBe(0);
-    for (const option of ["--schemas DIR", "--out DIR", "--check", "--help"])
-      expect(run.stdout).toContain(option);
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    expect(run.stdout).toMatch(/^Usage: npm run generate -- \[options\]\n/);
+    for (const option of [
+      "--schemas DIR",
+      "--out DIR",
+      "--check",
+      "--no-cache",
+      "--cache-dir DIR",
+      "--threads N",
+      "--no-drift",
+      "--quiet",
+      "-h, --help",
+    ])
+      expect(run.stdout).toContain(`\n  ${option} `);
   });
 
   test("the bytes do not depend on how the schema folder is spelled", () => {
@@ -66,25 +105,47 @@ describe("the generate CLI", () => {
     }
   });
 
-  test("--check writes nothing, not even the cache", () => {
-    const cacheDir = join(tempDir(), "cache");
+  test("--check writes nothing, not even the cache: neither a new cache nor a warm one", () => {
+    const cacheDir = freshCache();
     const run = runScript("generate.ts", ["--check", "--cache-dir", cacheDir]);
     expect(run.status).toBe(0);
-    expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
+    expect(existsSync(cacheDir)).toBe(false);
+
+    // A warm cache: --check reads it and leaves it byte for byte.
+    const out = join(tempDir(), "out");
+    expect(
+      runScript("generate.ts", ["--out", out, "--cache-dir", cacheDir, "--no-drift"]).status,
+    ).toBe(0);
+    const cache = hashFolder(cacheDir);
+    expect(Object.keys(cache).length).toBeGreaterThan(0);
+    const outBytes = hashFolder(out);
+    const warm = runScript("generate.ts", ["--check", "--out", out, "--cache-dir", cacheDir]);
+    expect(warm.status).toBe(0);
+    expect(warm.stderr).toBe(
+      `generate: read 7 schema files from schemas/; nothing changed since the cached run (${cacheDir}/)\n`,
+    );
+    expect(hashFolder(cacheDir)).toEqual(cache);
+    expect(hashFolder(out)).toEqual(outBytes);
   });
 
   test("an unknown option is a usage error (exit 2)", () => {
     const run = runScript("generate.ts", ["--bogus"]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain("generate: error: Unknown option '--bogus'");
+    expect(run).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: "generate: error: Unknown option '--bogus' (see --help)\n",
+    });
   });
 
   test("--check: 0 when current, 1 with the list when stale, and it writes nothing", () => {
     const out = copyFolder("generated", join(tempDir(), "generated"));
-    const current = runScript("generate.ts", ["--check", "--out", out]);
+    const check = () => runScript("generate.ts", ["--check", "--no-cache", "--out", out]);
+    const current = check();
     expect(current.status).toBe(0);
     expect(current.stdout).toMatch(
-      /generate --check: .*generated\/ is current \(7 schemas, 3 files/,
+      new RegExp(
+        `^generate --check: ${out}/ is current \\(7 schemas, 3 files, \\d+\\.\\d\\ds\\)\\n$`,
+      ),
     );
 
     writeFileSync(
@@ -93,35 +154,80 @@ describe("the generate CLI", () => {
     );
     writeFileSync(join(out, "stray.d.ts"), "export {};\n");
     const before = snapshotFolder(out);
-    const stale = runScript("generate.ts", ["--check", "--out", out]);
+    const stale = check();
     expect(stale.status).toBe(1);
-    expect(stale.stdout).toContain(`${out}/index.d.ts: differs from line`);
-    expect(stale.stdout).toContain(`${out}/stray.d.ts: unexpected`);
+    // ObjectLinks opens on line 44 of the committed file; the inserted blank line is line 45.
+    expect(stale.stdout).toBe(
+      [
+        `  ${out}/index.d.ts: differs from line 45`,
+        `  ${out}/stray.d.ts: unexpected`,
+        `generate --check: ${out}/ is stale (2 of the files differ); run npm run generate`,
+        "",
+      ].join("\n"),
+    );
     expect(snapshotFolder(out)).toEqual(before);
 
     rmSync(out, { recursive: true });
-    const missing = runScript("generate.ts", ["--check", "--out", out]);
+    const missing = check();
     expect(missing.status).toBe(1);
-    expect(missing.stdout).toContain(`${out}/index.d.ts: missing`);
+    expect(missing.stdout).toBe(
+      [
+        `  ${out}/index.d.mts: missing`,
+        `  ${out}/index.d.ts: missing`,
+        `  ${out}/package.json: missing`,
+        `generate --check: ${out}/ is stale (3 of the files differ); run npm run generate`,
+        "",
+      ].join("\n"),
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
-  test("writes the output and ends with a one-line summary; a second run gives the same bytes", () => {
-    const out = join(tempDir(), "out");
-    const first = runScript("generate.ts", ["--out", out]);
-    expect(first.status).toBe(0);
-    // The output changed (a new folder), so the drift summary against the committed schemas comes first.
-    expect(first.stdout).toContain("drift: no schema changes → none (HEAD:schemas → schemas/");
-    expect(first.stdout.trim().split("\n").at(-1)).toMatch(
-      /^generate: 7 schemas → 3 files written to .*out\/ in \d+\.\d+s$/,
+  test("two cold runs (--no-cache) write the same bytes, the committed ones, and end with a one-line summary", () => {
+    const [first, second] = [join(tempDir(), "out"), join(tempDir(), "out")];
+    const runs = [first, second].map((out) =>
+      runScript("generate.ts", ["--no-cache", "--out", out]),
     );
-    const bytes = snapshotFolder(out);
-    expect(bytes).toEqual(snapshotFolder("generated"));
-    const second = runScript("generate.ts", ["--out", out]);
-    expect(second.status).toBe(0);
-    expect(second.stdout).not.toContain("drift:"); // nothing changed, nothing to report
-    const skipped = runScript("generate.ts", ["--no-drift", "--out", join(tempDir(), "out")]);
+    for (const [run, out] of [
+      [runs[0]!, first],
+      [runs[1]!, second],
+    ] as const) {
+      expect([run.status, run.stderr]).toEqual([0, PROGRESS]);
+      // The output changed (a new folder), so the drift summary against the committed schemas comes first.
+      const lines = run.stdout.split("\n");
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toBe(
+        "drift: no schema changes → none (HEAD:schemas → schemas/; npm run diff for the report)",
+      );
+      expect(lines[1]).toMatch(SUMMARY(out));
+      expect(lines[2]).toBe("");
+    }
+    expect(hashFolder(first)).toEqual(hashFolder(second));
+    expect(snapshotFolder(first)).toEqual(snapshotFolder("generated"));
+  });
+
+  test("a warm run writes the bytes of a cold run; no drift line when nothing changed or with --no-drift", () => {
+    const cacheDir = freshCache();
+    const out = join(tempDir(), "out");
+    const filling = runScript("generate.ts", ["--out", out, "--cache-dir", cacheDir]);
+    expect([filling.status, filling.stderr]).toEqual([0, PROGRESS]);
+    expect(existsSync(cacheDir)).toBe(true);
+    const bytes = hashFolder(out);
+    expect(bytes).toEqual(hashFolder("generated"));
+
+    const warm = runScript("generate.ts", ["--out", out, "--cache-dir", cacheDir]);
+    expect(warm.status).toBe(0);
+    expect(warm.stderr).toBe(
+      `generate: read 7 schema files from schemas/; nothing changed since the cached run (${cacheDir}/)\n`,
+    );
+    // Nothing changed in the output, so no drift line: the summary alone.
+    expect(warm.stdout).toMatch(SUMMARY(out, "\\n$"));
+    expect(hashFolder(out)).toEqual(bytes);
+
+    const other = join(tempDir(), "out");
+    const skipped = runScript("generate.ts", ["--no-drift", "--no-cache", "--out", other]);
     expect(skipped.status).toBe(0);
-    expect(skipped.stdout).not.toContain("drift:"); // changed, but --no-drift
-    expect(snapshotFolder(out)).toEqual(bytes);
+    // A new folder changed, but --no-drift: the summary alone.
+    expect(skipped.stdout).toMatch(SUMMARY(other, "\\n$"));
+    expect(hashFolder(other)).toEqual(bytes);
   });
 });

@@ -1,5 +1,6 @@
 /** Runs a project CLI as a user would, from TypeScript source, and captures what it prints. */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   cpSync,
   mkdirSync,
@@ -12,7 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export interface CliRun {
+interface CliRun {
   status: number | null;
   stdout: string;
   stderr: string;
@@ -58,6 +59,16 @@ export function snapshotFolder(dir: string): Record<string, string> {
   };
   walk("");
   return out;
+}
+
+/** Every file below `dir` with the sha256 of its bytes: a folder left byte for byte has the same map. */
+export function hashFolder(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(snapshotFolder(dir)).map(([file, base64]) => [
+      file,
+      createHash("sha256").update(Buffer.from(base64, "base64")).digest("hex"),
+    ]),
+  );
 }
 
 export function copyFolder(from: string, to: string): string {

@@ -1,24 +1,6 @@
-/** Runs the pipeline in memory on fixture schema sets. */
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+/** Runs the pipeline in memory on schema sets written inline in the tests. */
 import { ENTRY_FILE, generateFromFiles } from "../../scripts/pipeline/generate.js";
 import type { SchemaFile } from "../../scripts/pipeline/load.js";
-
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "pipeline");
-
-/** Schema files of one fixture folder, as readSchemaFolder would give them (but without its checks). */
-export function fixtureFiles(name: string): SchemaFile[] {
-  const dir = join(FIXTURES, name);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((fileName) => ({
-      fileName,
-      path: `${name}/${fileName}`,
-      text: readFileSync(join(dir, fileName), "utf8"),
-    }));
-}
 
 /** Schema files from inline objects: `{ "a.json": {...} }`. */
 export function inlineFiles(schemas: Record<string, unknown>, dir = "fixture"): SchemaFile[] {

@@ -24,7 +24,7 @@ export type Override =
   /** Send the headers and the first bytes, then nothing more. */
   | { stall: true };
 
-export interface LoopbackOptions {
+interface LoopbackOptions {
   owner?: string;
   repo?: string;
   commit?: string;
@@ -176,7 +176,8 @@ function answer(
   response.end(body);
 }
 
-export function gitBlobId(bytes: Uint8Array): string {
+/** Computed here, independently of the sync code under test. */
+function gitBlobId(bytes: Uint8Array): string {
   return createHash("sha1").update(`blob ${bytes.byteLength}\0`).update(bytes).digest("hex");
 }
 

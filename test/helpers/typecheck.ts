@@ -45,7 +45,7 @@ export function typecheck(
   return ts.getPreEmitDiagnostics(program).map(formatDiagnostic);
 }
 
-export function formatDiagnostic(d: ts.Diagnostic): string {
+function formatDiagnostic(d: ts.Diagnostic): string {
   const message = ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0];
   if (!d.file || d.start === undefined) return `TS${d.code} ${message}`;
   const { line } = d.file.getLineAndCharacterOfPosition(d.start);
