@@ -47,7 +47,7 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
         properties: { b: { $ref: "https://example.com/b.json" } },
       }),
     },
-    message: `DIR/a.json: /properties/b/$ref: $ref "https://example.com/b.json" is a remote URL: generate never touches the network; vendor the schema with sync`,
+    message: `DIR/a.json: /properties/b/$ref: $ref "https://example.com/b.json" is a URL: only references inside the schema set are followed`,
   },
   "a $ref to an absolute path": {
     files: { "a.json": ok("A", { type: "array", items: { $ref: "/etc/passwd" } }) },

@@ -528,7 +528,7 @@ describe("sync from a loopback GitHub (hand-made set)", () => {
         }),
       },
       (bad) =>
-        `${rawUrl(bad, "klaviyo-leaf-schema.json")}: /$ref: $ref "https://example.com/x.json" is a URL: sync vendors only references inside the schema set`,
+        `${rawUrl(bad, "klaviyo-leaf-schema.json")}: /$ref: $ref "https://example.com/x.json" is a URL: only references inside the schema set are followed`,
     ],
     [
       "a root upstream does not have",
