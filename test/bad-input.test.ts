@@ -96,6 +96,56 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
     files: { "a.json": ok("A", { type: "object", properties: { n: { type: "objekt" } } }) },
     message: `DIR/a.json: /properties/n/type: unknown type "objekt": expected one of string, number, integer, boolean, array, object, null`,
   },
+  "JSON Schema 2020-12's $defs, which OpenAPI 3.0 has not": {
+    files: { "a.json": ok("A", { type: "object", $defs: { x: { type: "string" } } }) },
+    message:
+      "DIR/a.json: /$defs: JSON Schema 2020-12's $defs is not an OpenAPI 3.0 keyword; the types cannot follow it",
+  },
+  "a list of types, which OpenAPI 3.0 has not": {
+    files: {
+      "a.json": ok("A", { type: "object", properties: { n: { type: ["string", "null"] } } }),
+    },
+    message: `DIR/a.json: /properties/n/type: a list of types is JSON Schema, not OpenAPI 3.0: use one type name (with "nullable: true" for null, or oneOf)`,
+  },
+  "const, which OpenAPI 3.0 has not": {
+    files: { "a.json": ok("A", { type: "string", const: "x" }) },
+    message:
+      "DIR/a.json: /const: JSON Schema's const (use a one-value enum) is not an OpenAPI 3.0 keyword; the types cannot follow it",
+  },
+  "items as a list (a tuple), which OpenAPI 3.0 has not": {
+    files: { "a.json": ok("A", { type: "array", items: [{ type: "string" }] }) },
+    message:
+      "DIR/a.json: /items: a list of item schemas (a tuple) is not OpenAPI 3.0: items takes one schema",
+  },
+  "a discriminator mapping to a schema the set lacks": {
+    files: {
+      "a.json": ok("A", {
+        oneOf: [{ $ref: "#/components/schemas/B" }],
+        discriminator: { propertyName: "kind", mapping: { b: "#/components/schemas/Gone" } },
+      }),
+      "b.json": ok("B", { type: "object" }),
+    },
+    message: `DIR/a.json: /discriminator/mapping/b: discriminator mapping "#/components/schemas/Gone" names no schema of the set (expected "#/components/schemas/<Name>" or a schema name)`,
+  },
+  "a $ref into a schema at something that is not a schema": {
+    files: {
+      "a.json": ok("A", {
+        type: "object",
+        properties: { b: { $ref: "#/components/schemas/B/required" } },
+      }),
+      "b.json": ok("B", { type: "object", required: ["x"] }),
+    },
+    message: `DIR/a.json: /properties/b/$ref: $ref "#/components/schemas/B/required" points into a schema at something that is not a schema`,
+  },
+  "a $ref into a schema that must be copied into itself": {
+    files: {
+      "a.json": ok("A", {
+        type: "object",
+        properties: { loop: { $ref: "#/components/schemas/A/properties/loop" } },
+      }),
+    },
+    message: `DIR/a.json: /properties/loop/$ref: $ref "#/components/schemas/A/properties/loop" points into a schema at a subschema that refers back to itself (#/components/schemas/A/properties/loop → #/components/schemas/A/properties/loop); give that subschema a name of its own`,
+  },
   "two names that become the same type name": {
     files: { "a.json": ok("catalog-item"), "b.json": ok("catalog_item") },
     message: `DIR/b.json: schema "catalog_item" and schema "catalog-item" (DIR/a.json) both become the type name catalog_item; rename one`,
@@ -107,7 +157,7 @@ const GENERATED = hashFolder("generated");
 
 test("the CLI cases start from a real generated folder", () => {
   expect(Object.keys(GENERATED)).toEqual(["index.d.mts", "index.d.ts", "package.json"]);
-  expect(Object.keys(CASES)).toHaveLength(14);
+  expect(Object.keys(CASES)).toHaveLength(21);
 });
 
 describe.each(Object.entries(CASES))("%s", (_name, { files, message }) => {

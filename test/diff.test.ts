@@ -24,6 +24,7 @@ import {
   UPSTREAM_SET,
 } from "./helpers/upstream.js";
 import { expectError } from "./helpers/expect-error.js";
+import { inlineFiles } from "./helpers/fixtures.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "diff");
@@ -156,6 +157,32 @@ describe("one change per fixture pair: kind, compiler verdict, details", () => {
         breaks: READERS,
         details: [{ kind: "enum-value-added", path: "$", value: "three" }],
         affects: ["A", "C"],
+      },
+    ]);
+  });
+
+  test("a schema typed with the WithRequired helper gets the compiler's real verdict", async () => {
+    // Before, the diff compiled the declarations without the helper: WithRequired<...> was an error type
+    // that is assignable both ways, so this schema always broke neither.
+    const side = (required: string[]) => ({
+      dir: "side",
+      files: inlineFiles({
+        "base.json": { title: "Base", type: "object", properties: { id: { type: "string" } } },
+        "named.json": {
+          title: "Named",
+          allOf: [{ $ref: "#/components/schemas/Base" }],
+          required,
+        },
+      }),
+    });
+    const report = await diffSchemaSources(side([]), side(["id"]));
+    expect(report.schemas).toEqual([
+      {
+        name: "Named",
+        change: "changed",
+        breaks: WRITERS,
+        details: [{ kind: "required-added", path: "$.id" }],
+        affects: [],
       },
     ]);
   });
