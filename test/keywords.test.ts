@@ -35,6 +35,19 @@ interface KeywordCase {
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+/** The branches of the discriminator cases: each open to the other's keys, as plain oneOf would not tell apart. */
+const PETS: Record<string, JsonObject> = {
+  Cat: {
+    type: "object",
+    properties: { kind: { type: "string" }, meow: { type: "boolean" } },
+    required: ["kind"],
+  },
+  Dog: {
+    type: "object",
+    properties: { kind: { type: "string" }, bark: { type: "boolean" } },
+    required: ["kind"],
+  },
+};
 
 const CASES: KeywordCase[] = [
   // additionalProperties
@@ -501,16 +514,7 @@ const CASES: KeywordCase[] = [
   {
     title: "discriminator without mapping narrows each branch by its schema name",
     schemas: {
-      Cat: {
-        type: "object",
-        properties: { kind: { type: "string" }, meow: { type: "boolean" } },
-        required: ["kind"],
-      },
-      Dog: {
-        type: "object",
-        properties: { kind: { type: "string" }, bark: { type: "boolean" } },
-        required: ["kind"],
-      },
+      ...PETS,
       Pet: { oneOf: [ref("Cat"), ref("Dog")], discriminator: { propertyName: "kind" } },
     },
     subject: "Pet",
@@ -536,16 +540,7 @@ const CASES: KeywordCase[] = [
     title:
       "discriminator with mapping narrows by the mapped values; the branch schemas stay as they are",
     schemas: {
-      Cat: {
-        type: "object",
-        properties: { kind: { type: "string" }, meow: { type: "boolean" } },
-        required: ["kind"],
-      },
-      Dog: {
-        type: "object",
-        properties: { kind: { type: "string" }, bark: { type: "boolean" } },
-        required: ["kind"],
-      },
+      ...PETS,
       MappedPet: {
         oneOf: [ref("Cat"), ref("Dog")],
         discriminator: {
