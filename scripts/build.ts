@@ -184,8 +184,12 @@ function nodeModulesShims(): Plugin {
           contents: [
             'export { addJSDocComment, astToString, tsLiteral, tsModifiers, tsPropertyIndex, tsUnion } from "./lib/ts.mjs";',
             'export { createRef, resolveRef } from "./lib/utils.mjs";',
-            'export { default as transformSchema } from "./transform/index.mjs";',
             'export { default as transformSchemaObject } from "./transform/schema-object.mjs";',
+            'export { default as transformOperationObject } from "./transform/operation-object.mjs";',
+            'export { default as transformResponseObject } from "./transform/response-object.mjs";',
+            'export { default as transformParameterObject } from "./transform/parameter-object.mjs";',
+            'export { default as transformRequestBodyObject } from "./transform/request-body-object.mjs";',
+            'export { default as transformHeaderObject } from "./transform/header-object.mjs";',
           ].join("\n"),
         };
       });

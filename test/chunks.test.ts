@@ -13,7 +13,6 @@ import {
   aliasLines,
   ChunkError,
   header,
-  helperTypes,
   spliceFrame,
   splitAliases,
   splitMembers,
@@ -23,10 +22,11 @@ import {
 import {
   OPENAPI_TS_OPTIONS,
   applyRequiredMarkers,
-  componentsDocument,
   createEmitter,
   emitDeclarations,
+  openApiDocument,
 } from "../scripts/pipeline/emit.js";
+import { helperTypes } from "../scripts/pipeline/helper-types.js";
 import { formatDeclarations } from "../scripts/pipeline/format.js";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import { parseSchemaFiles, readSchemaFolder, type SchemaFile } from "../scripts/pipeline/load.js";
@@ -50,7 +50,7 @@ import {
  */
 async function reference(dir: string, files: readonly SchemaFile[]): Promise<string> {
   const set = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles(dir, files)));
-  const nodes = await openapiTS(componentsDocument(set.schemas) as never, OPENAPI_TS_OPTIONS);
+  const nodes = await openapiTS(openApiDocument(set) as never, OPENAPI_TS_OPTIONS);
   const body = astToString(
     nodes
       .filter((node) => ts.isInterfaceDeclaration(node) && node.name.text === "components")
@@ -194,9 +194,13 @@ describeWithUpstream(
 describe("the parts", () => {
   test("each emitted member is one member, with no blank line in it", async () => {
     const set = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles("fixture", TRICKY)));
-    const emitter = createEmitter(set.schemas);
-    const texts = set.schemas.map((s) => emitter.member(s.name).text);
-    const formatted = splitMembers(await formatDeclarations(wrapMembers(texts)), texts.length);
+    const emitter = createEmitter(set);
+    const texts = set.schemas.map((s) => emitter.part({ container: "schemas", name: s.name }).text);
+    const formatted = splitMembers(
+      "schemas",
+      await formatDeclarations(wrapMembers("schemas", texts)),
+      texts.length,
+    );
     expect(set.schemas).toHaveLength(12);
     expect(formatted).toHaveLength(12);
     expect(formatted[0]).toMatch(/^ {4}\S/);
@@ -205,26 +209,28 @@ describe("the parts", () => {
 
   test("members whose typing reads other schemas say so", async () => {
     const set = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles("fixture", TRICKY)));
-    const emitter = createEmitter(set.schemas);
-    expect(emitter.member("Required").readsOthers).toBe(true);
-    expect(emitter.member("Plain").readsOthers).toBe(false);
+    const emitter = createEmitter(set);
+    expect(emitter.part({ container: "schemas", name: "Required" }).readsOthers).toBe(true);
+    expect(emitter.part({ container: "schemas", name: "Plain" }).readsOthers).toBe(false);
   });
 
   test("a blank line inside a member, or a count that does not match, is refused", async () => {
     expectError(
-      () => wrapMembers(["A: {\n\n};"]),
+      () => wrapMembers("schemas", ["A: {\n\n};"]),
       "chunks: an emitted member contains a blank line: A: {\n\n};",
       ChunkError,
     );
-    const formatted = await formatDeclarations(wrapMembers(["A: string;", "B: number;"]));
-    expect(splitMembers(formatted, 2)).toEqual(["    A: string;\n", "    B: number;\n"]);
+    const formatted = await formatDeclarations(
+      wrapMembers("schemas", ["A: string;", "B: number;"]),
+    );
+    expect(splitMembers("schemas", formatted, 2)).toEqual(["    A: string;\n", "    B: number;\n"]);
     expectError(
-      () => splitMembers(formatted, 3),
+      () => splitMembers("schemas", formatted, 3),
       "chunks: expected 3 formatted members, found 2",
       ChunkError,
     );
     expectError(
-      () => splitMembers("type X = 1;\n", 1),
+      () => splitMembers("schemas", "type X = 1;\n", 1),
       "chunks: formatted members came back without their wrapper",
       ChunkError,
     );
@@ -244,7 +250,7 @@ describe("the parts", () => {
 
   test("the frame must hold each placeholder exactly once", () => {
     expectError(
-      () => spliceFrame("export interface components {}\n", [], []),
+      () => spliceFrame("export interface components {}\n", new Map([["schemas", []]]), []),
       'chunks: the formatted frame does not hold exactly one "__kst_members__: string;"',
       ChunkError,
     );

@@ -3,7 +3,7 @@
  * text and, where it matters, what the compiler accepts and rejects.
  */
 import { format } from "prettier";
-import { WITH_REQUIRED_HELPER } from "../scripts/pipeline/chunks.js";
+import { WITH_REQUIRED_HELPER } from "../scripts/pipeline/helper-types.js";
 import { PRETTIER_OPTIONS } from "../scripts/pipeline/format.js";
 import { declarationsFor, inlineFiles, schemaFile } from "./helpers/fixtures.js";
 import { typecheckAgainst } from "./helpers/typecheck.js";

@@ -67,14 +67,13 @@ test("load, resolve, normalize and emit leave their inputs as they were", async 
   deepFreeze(normalized);
   const whole = await emitDeclarations(normalized, { source: "fixture" });
   const parts = emitParts({
-    schemas: normalized.schemas,
-    names: normalized.schemas.map((s) => s.name),
-    header: "/** header */",
+    input: normalized,
+    parts: normalized.schemas.map((s) => ({ container: "schemas", name: s.name })),
   });
   // The frozen run produced real output, the same as an unfrozen one.
   const again = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles("fixture", files)));
   expect(await emitDeclarations(again, { source: "fixture" })).toBe(whole);
-  expect(parts.members.map((m) => m.name)).toEqual([
+  expect(parts.parts.map((m) => m.name)).toEqual([
     "Animal",
     "Cat",
     "Composed",

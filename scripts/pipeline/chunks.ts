@@ -1,43 +1,149 @@
 /**
- * The declaration file in parts that prettier can format one at a time: the frame (header and the
- * `components` interface with one placeholder member), the members of `components.schemas`, and the
- * alias lines. Formatting each part alone and splicing the results gives the same bytes as formatting the
- * whole file: prettier lays out each member and each statement from its own text and its indentation, which
- * the wrappers below reproduce. test/chunks.test.ts checks this against whole-file formatting on the
- * fixtures and the upstream set; a part that does not come back in the expected shape is an error, never a
- * guess. Pure string functions: no prettier, no TypeScript here.
+ * The declaration file in parts that prettier can format one at a time: the frame (the header and every
+ * interface with one placeholder member each), the members of each interface (a *container*: `paths`,
+ * `components.schemas`, `components.responses`, ..., `operations`, `requestSchemas`, `responseSchemas`), and the
+ * alias lines. Formatting each part alone and splicing the results gives the same bytes as formatting the whole
+ * file: prettier lays out each member and each statement from its own text and its indentation, which the wrappers
+ * below reproduce. test/chunks.test.ts checks this against whole-file formatting on the fixtures and the upstream
+ * set; a part that does not come back in the expected shape is an error, never a guess. Pure string functions: no
+ * prettier, no TypeScript here.
  */
-import type { LoadedSchema } from "./load.js";
-import { typeNames, WITH_REQUIRED } from "./names.js";
+import { DIRECTED } from "./direction.js";
+import type { LoadedComponent, LoadedOperation, LoadedSchema } from "./load.js";
+import type { Direction } from "./openapi-objects.js";
+import { helperTypes } from "./helper-types.js";
+import { byCodeUnit } from "./json.js";
+import { typeNames } from "./names.js";
 
 export interface HeaderOptions {
   /** Describes where the schemas came from, for the header. */
   source: string;
 }
 
-/** The frame's stand-in for the members, and the line that stands for the aliases. */
-export const MEMBERS_PLACEHOLDER = "__kst_members__";
+/**
+ * The interfaces of the file, in order. `components` members sit one level deeper (`components.schemas.X`).
+ * A set without operations has only `schemas`, as openapi-typescript's components-only output.
+ */
+export const CONTAINERS = [
+  "paths",
+  "schemas",
+  "responses",
+  "parameters",
+  "requestBodies",
+  "headers",
+  "operations",
+  "requestSchemas",
+  "responseSchemas",
+] as const;
+export type Container = (typeof CONTAINERS)[number];
+const IN_COMPONENTS = new Set<Container>([
+  "schemas",
+  "responses",
+  "parameters",
+  "requestBodies",
+  "headers",
+]);
+/** Doc comments of the interfaces this project adds to openapi-typescript's layout. */
+const CONTAINER_DOCS: Partial<Record<Container, string>> = {
+  requestSchemas:
+    "/** Component schemas as a request carries them, where that differs from components: readOnly keys refused. */",
+  responseSchemas:
+    "/** Component schemas as a response carries them, where that differs from components: writeOnly keys left out. */",
+};
+
+/** One member of one container of the file. */
+export interface PartId {
+  container: Container;
+  name: string;
+}
+
+export type NamedSchema = Pick<LoadedSchema, "name" | "schema">;
+export type NamedOperation = Pick<
+  LoadedOperation,
+  "operationId" | "route" | "method" | "operation"
+>;
+export type NamedComponent = Pick<LoadedComponent, "kind" | "name" | "body">;
+
+/** What the emitter reads: the normalised set, or the part of it that some parts' typing can reach. */
+export interface EmitInput {
+  schemas: readonly NamedSchema[];
+  variants: Readonly<Record<Direction, readonly NamedSchema[]>>;
+  operations: readonly NamedOperation[];
+  components: readonly NamedComponent[];
+}
+
+/** Every part of the file, container by container, each container in the order the file lists it. */
+export function partsOf(input: EmitInput): PartId[] {
+  const routes = [...new Set(input.operations.map((o) => o.route))].sort(byCodeUnit);
+  return [
+    ...routes.map((name) => ({ container: "paths" as const, name })),
+    ...input.schemas.map((s) => ({ container: "schemas" as const, name: s.name })),
+    ...input.components.map((c) => ({ container: c.kind, name: c.name })),
+    ...input.operations.map((o) => ({ container: "operations" as const, name: o.operationId })),
+    ...(["request", "response"] as const).flatMap((direction) =>
+      input.variants[direction].map((s) => ({
+        container: DIRECTED[direction].container,
+        name: s.name,
+      })),
+    ),
+  ];
+}
+
+/** The containers that have members, which decides the frame. */
+export function containersOf(parts: readonly PartId[]): Set<Container> {
+  return new Set(parts.map((p) => p.container));
+}
+
 export const ALIASES_PLACEHOLDER = "export type __kst_aliases__ = never;";
-const MEMBERS_LINE = `    ${MEMBERS_PLACEHOLDER}: string;`;
+const placeholder = (container: Container) => `__kst_${container}__`;
+const placeholderLine = (container: Container) =>
+  `${IN_COMPONENTS.has(container) ? "    " : "  "}${placeholder(container)}: string;`;
 
 /** A part did not come back from prettier in the shape these functions rely on. */
 export class ChunkError extends Error {}
 
-export function framePlaceholderSchema(): [string, { type: "string" }] {
-  return [MEMBERS_PLACEHOLDER, { type: "string" }];
-}
-
 export function header(
-  set: { schemas: readonly unknown[]; digest: string },
+  set: { schemas: readonly unknown[]; operations: readonly unknown[]; digest: string },
   options: HeaderOptions,
 ): string {
+  const operations =
+    set.operations.length === 0
+      ? ""
+      : `, ${set.operations.length} operation${set.operations.length === 1 ? "" : "s"}`;
   return [
     "/**",
     " * Generated by klaviyo-schema-types. Do not edit this file by hand:",
     " * change the schemas and run `npm run generate`.",
-    ` * Source: ${options.source} (${set.schemas.length} schemas, sha256 ${set.digest}).`,
+    ` * Source: ${options.source} (${set.schemas.length} schemas${operations}, sha256 ${set.digest}).`,
     " */",
   ].join("\n");
+}
+
+/**
+ * The file around the members, in prettier's form already: each container with members gets its placeholder
+ * line; an empty one in `components` is `never`, an empty top-level one is left out.
+ */
+export function frameText(headerText: string, present: ReadonlySet<Container>): string {
+  // Top-level declarations are set apart by one blank line, as openapi-typescript prints them.
+  const lines = [headerText];
+  const top = (container: Container) => {
+    if (!present.has(container)) return;
+    const doc = CONTAINER_DOCS[container];
+    if (doc) lines.push(doc);
+    lines.push(`export interface ${container} {`, placeholderLine(container), "}", "");
+  };
+  top("paths");
+  lines.push("export interface components {");
+  for (const container of [...IN_COMPONENTS, "pathItems"] as const) {
+    if (container !== "pathItems" && present.has(container))
+      lines.push(`  ${container}: {`, placeholderLine(container), "  };");
+    else lines.push(`  ${container}: never;`);
+  }
+  lines.push("}", "");
+  for (const container of ["operations", "requestSchemas", "responseSchemas"] as const)
+    top(container);
+  lines.push(ALIASES_PLACEHOLDER, "");
+  return lines.join("\n");
 }
 
 /** One `export type` line per schema, in set order. Throws when two schemas get one type name. */
@@ -50,28 +156,31 @@ export function aliasLines(set: {
   );
 }
 
-// Members sit in `schemas: { ... }` inside `export interface components`, as in the whole file, so that
-// prettier indents and wraps them exactly as there. A blank line between members survives formatting as
-// one blank line and marks where each member ends; a member itself never contains one (checked).
-const MEMBERS_BEFORE = "export interface components {\n  schemas: {\n";
-const MEMBERS_AFTER = "  };\n}\n";
+// Members sit in their container, as in the whole file, so that prettier indents and wraps them exactly as
+// there. A blank line between members survives formatting as one blank line and marks where each member
+// ends; a member itself never contains one (checked).
+function wrapper(container: Container): [before: string, after: string] {
+  return IN_COMPONENTS.has(container)
+    ? [`export interface components {\n  ${container}: {\n`, "  };\n}\n"]
+    : [`export interface ${container} {\n`, "}\n"];
+}
 
-export function wrapMembers(texts: readonly string[]): string {
+export function wrapMembers(container: Container, texts: readonly string[]): string {
   for (const text of texts) {
     if (/\n[ \t]*\n/.test(text))
       throw new ChunkError(`chunks: an emitted member contains a blank line: ${text.slice(0, 80)}`);
   }
-  return `${MEMBERS_BEFORE}${texts.join("\n\n")}\n${MEMBERS_AFTER}`;
+  const [before, after] = wrapper(container);
+  return `${before}${texts.join("\n\n")}\n${after}`;
 }
 
 /** The formatted members of one wrapMembers() text, each ending in a newline. */
-export function splitMembers(formatted: string, count: number): string[] {
-  if (!formatted.startsWith(MEMBERS_BEFORE) || !formatted.endsWith(MEMBERS_AFTER)) {
+export function splitMembers(container: Container, formatted: string, count: number): string[] {
+  const [before, after] = wrapper(container);
+  if (!formatted.startsWith(before) || !formatted.endsWith(after)) {
     throw new ChunkError("chunks: formatted members came back without their wrapper");
   }
-  const members = formatted
-    .slice(MEMBERS_BEFORE.length, formatted.length - MEMBERS_AFTER.length - 1)
-    .split("\n\n");
+  const members = formatted.slice(before.length, formatted.length - after.length - 1).split("\n\n");
   if (members.length !== count)
     throw new ChunkError(`chunks: expected ${count} formatted members, found ${members.length}`);
   return members.map((member) => member + "\n");
@@ -96,10 +205,13 @@ export function splitAliases(formatted: string, count: number): string[] {
   return statements;
 }
 
-/** The formatted frame with the formatted members and aliases in place of their placeholders, and the helpers. */
+/**
+ * The formatted frame with each container's formatted members and the aliases in place of their placeholders,
+ * and the helper types after everything.
+ */
 export function spliceFrame(
   frame: string,
-  members: readonly string[],
+  members: ReadonlyMap<Container, readonly string[]>,
   aliases: readonly string[],
 ): string {
   const lines = frame.split("\n");
@@ -111,39 +223,12 @@ export function spliceFrame(
       );
     return first;
   };
-  const memberLine = at(MEMBERS_LINE);
-  const aliasLine = at(ALIASES_PLACEHOLDER);
-  if (aliasLine < memberLine)
+  const replacements = new Map<number, string>();
+  for (const [container, texts] of members)
+    replacements.set(at(placeholderLine(container)), texts.join("").replace(/\n$/, ""));
+  replacements.set(at(ALIASES_PLACEHOLDER), aliases.join("").replace(/\n$/, ""));
+  if (Math.max(...replacements.keys()) !== at(ALIASES_PLACEHOLDER))
     throw new ChunkError("chunks: the formatted frame has the aliases before the members");
-  const text = [
-    lines.slice(0, memberLine).join("\n"),
-    "\n",
-    members.join(""),
-    lines.slice(memberLine + 1, aliasLine).join("\n"),
-    "\n",
-    aliases.join(""),
-    lines.slice(aliasLine + 1).join("\n"),
-  ].join("");
+  const text = lines.map((line, i) => replacements.get(i) ?? line).join("\n");
   return text + helperTypes(text);
-}
-
-/**
- * `required` beside allOf/anyOf/oneOf (emit.ts) becomes `WithRequired<T, keys>`: on object types the keys are
- * required and cannot hold undefined (a key no part declares may hold any value); null, arrays and primitives in
- * `T`, which `required` does not constrain, pass unchanged. Declared after everything, exactly when the text uses
- * it, in the form prettier gives it (test/chunks.test.ts formats it), so formatting in parts needs no extra part.
- */
-export const WITH_REQUIRED_HELPER = [
-  "type WithRequired<T, K extends PropertyKey> = T extends readonly unknown[]",
-  "  ? T",
-  "  : T extends object",
-  "    ? T & {",
-  "        [P in K]-?: P extends keyof T ? Exclude<T[P], undefined> : unknown;",
-  "      }",
-  "    : T;",
-].join("\n");
-
-/** The helper declarations that `text` uses, to go after it. */
-export function helperTypes(text: string): string {
-  return new RegExp(`\\b${WITH_REQUIRED}<`).test(text) ? `${WITH_REQUIRED_HELPER}\n` : "";
 }

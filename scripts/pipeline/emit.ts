@@ -1,20 +1,27 @@
 /**
- * Stage 4, emit: normalised schemas → TypeScript declarations, with openapi-typescript doing the typing.
- * This stage adds what openapi-typescript does not: a header, one named alias per schema, and only the
- * `components` interface (no empty `paths`, `operations` or `webhooks`).
+ * Stage 4, emit: the normalised set → TypeScript declarations, with openapi-typescript doing the typing, in its
+ * convention: `paths` (one member per URL path, each method pointing into `operations`), `components` (`schemas`,
+ * `responses`, ...), `operations` (parameters, request body and responses of each call). This stage adds what
+ * openapi-typescript does not: a header, `requestSchemas`/`responseSchemas` (the direction variants of
+ * direction.ts), the operations' doc comments (summary, description, scopes, rate limits, aliases, deprecation, a
+ * link to Klaviyo's reference), one named alias per schema, and the helper types (helper-types.ts). A set without
+ * operations gives only `components`, as before operations existed.
  *
- * Each schema is emitted on its own, as one member of `components.schemas`, so that the members can be
- * formatted in parallel chunks and a cache can reuse the ones whose inputs did not change (see chunks.ts).
- * The typing is openapi-typescript's own transform with the context openapiTS() builds for our options;
- * openapiTS()'s redocly lint-and-bundle pass is skipped: the resolve stage has already checked every `$ref`,
- * and that pass was half of this stage's time. test/chunks.test.ts pins that the output is the same as with openapiTS().
+ * Each part (one member of one container) is emitted on its own, so that the parts can be formatted in parallel
+ * chunks and a cache can reuse the ones whose inputs did not change (see chunks.ts). The typing is
+ * openapi-typescript's own transforms with the context openapiTS() builds for our options; openapiTS()'s redocly
+ * lint-and-bundle pass is skipped: the resolve stage has already checked every `$ref`, and that pass was half of
+ * this stage's time. test/chunks.test.ts pins that the schemas come out as with openapiTS().
  */
 import {
   addJSDocComment,
-  astToString,
   createRef,
   resolveRef,
-  transformSchema,
+  transformHeaderObject,
+  transformOperationObject,
+  transformParameterObject,
+  transformRequestBodyObject,
+  transformResponseObject,
   transformSchemaObject,
   tsLiteral,
   tsModifiers,
@@ -23,21 +30,30 @@ import {
   type GlobalContext,
   type OpenAPI3,
   type OpenAPITSOptions,
+  type OperationObject,
   type SchemaObject,
 } from "openapi-typescript";
 import ts from "typescript";
 import {
-  ALIASES_PLACEHOLDER,
   aliasLines,
-  framePlaceholderSchema,
+  containersOf,
+  frameText,
   header,
-  helperTypes,
+  partsOf,
+  spliceFrame,
+  type Container,
+  type EmitInput,
   type HeaderOptions,
+  type NamedComponent,
+  type NamedOperation,
+  type NamedSchema,
+  type PartId,
 } from "./chunks.js";
-import { fromEntries, type Json } from "./json.js";
-import type { LoadedSchema } from "./load.js";
+import { DIRECTED } from "./direction.js";
+import { WITH_REQUIRED } from "./helper-types.js";
+import { fromEntries, type Json, type JsonObject } from "./json.js";
 import type { NormalizedSet } from "./normalize.js";
-import { WITH_REQUIRED } from "./names.js";
+import { mapComponent, mapOperation, METHODS, type ComponentKind } from "./openapi-objects.js";
 import { mapSchema } from "./walk.js";
 
 export type EmitOptions = HeaderOptions;
@@ -51,63 +67,58 @@ export const OPENAPI_TS_OPTIONS = {
   silent: true,
 } as const satisfies OpenAPITSOptions;
 
-export interface EmittedMember {
-  name: string;
+export interface EmittedPart extends PartId {
   /** The member as printed, unformatted: its JSDoc comment and `Name: type;`. */
   text: string;
-  /** openapi-typescript looked up other schemas (`ctx.resolve`) while typing this one. */
+  /** openapi-typescript looked up another part (`ctx.resolve`) while typing this one. */
   readsOthers: boolean;
 }
 
-export interface MemberEmitter {
-  /** One schema of the set as a member of `components.schemas`. */
-  member(name: string): EmittedMember;
-  /** The file around the members, unformatted, with placeholders where members and aliases go (see chunks.ts). */
-  frame(headerText: string): string;
-}
+export type { EmitInput, NamedComponent, NamedOperation, NamedSchema, PartId };
 
-/** What a run asks of the emitter: some members and maybe the frame, with the schemas their typing can read. */
+/** What a run asks of the emitter: some parts, with what their typing can read. */
 export interface EmitRequest {
-  /** The named schemas, and every schema their typing can reach (see generate.ts). */
-  schemas: NamedSchema[];
-  names: string[];
-  /** The header, when the frame is wanted too. */
-  header?: string;
+  input: EmitInput;
+  parts: PartId[];
 }
 
 export interface EmitReply {
-  members: EmittedMember[];
-  frame?: string;
+  parts: EmittedPart[];
 }
 
-export type NamedSchema = Pick<LoadedSchema, "name" | "schema">;
+export interface PartEmitter {
+  part(id: PartId): EmittedPart;
+}
 
 /** The whole file, unformatted: what formatDeclarations() turns into the output in one piece. */
 export async function emitDeclarations(set: NormalizedSet, options: EmitOptions): Promise<string> {
-  const document = componentsDocument(set.schemas);
-  const body = componentsInterface(
-    document,
-    createContext(document, () => {}),
+  const parts = partsOf(set);
+  const emitter = createEmitter(set);
+  const members = new Map<Container, string[]>();
+  for (const id of parts) {
+    const list = members.get(id.container) ?? [];
+    list.push(emitter.part(id).text + "\n");
+    members.set(id.container, list);
+  }
+  const frame = frameText(header(set, options), containersOf(parts));
+  return spliceFrame(
+    frame,
+    members,
+    aliasLines(set).map((line) => line + "\n"),
   );
-  const text = `${header(set, options)}\n${body}\n${aliasLines(set).join("\n")}\n`;
-  return text + helperTypes(text);
 }
 
 export function emitParts(request: EmitRequest): EmitReply {
-  const emitter = createEmitter(request.schemas);
-  const members = request.names.map((name) => emitter.member(name));
-  return request.header === undefined
-    ? { members }
-    : { members, frame: emitter.frame(request.header) };
+  const emitter = createEmitter(request.input);
+  return { parts: request.parts.map((id) => emitter.part(id)) };
 }
 
-export function createEmitter(named: readonly NamedSchema[]): MemberEmitter {
-  const document = componentsDocument(named);
+export function createEmitter(input: EmitInput): PartEmitter {
+  const document = openApiDocument(input);
   let reads = false;
   const ctx = createContext(document, () => {
     reads = true;
   });
-  const schemas = document.components!.schemas!;
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const file = ts.createSourceFile(
     "member.ts",
@@ -116,60 +127,221 @@ export function createEmitter(named: readonly NamedSchema[]): MemberEmitter {
     false,
     ts.ScriptKind.TS,
   );
+  const operationsById = new Map(input.operations.map((o) => [o.operationId, o]));
+  const operationsByRoute = new Map<string, NamedOperation[]>();
+  for (const o of input.operations)
+    operationsByRoute.set(o.route, [...(operationsByRoute.get(o.route) ?? []), o]);
+  const print = (name: string, property: ts.PropertySignature) => {
+    const text = printer.printNode(ts.EmitHint.Unspecified, property, file);
+    if (text.includes(REQUIRED_MARKER))
+      throw new Error(`emit: ${name}: a required-keys marker was not replaced`);
+    return text;
+  };
+  const property = (name: string, type: ts.TypeNode) =>
+    ts.factory.createPropertySignature(
+      tsModifiers({ readonly: ctx.immutable }),
+      tsPropertyIndex(name),
+      undefined,
+      applyRequiredMarkers(type),
+    );
+  const lookUp = <T>(map: Record<string, T> | undefined, id: PartId): T => {
+    const item = map && Object.hasOwn(map, id.name) ? map[id.name] : undefined;
+    if (item === undefined)
+      throw new Error(
+        `emit: no ${id.container} member named ${JSON.stringify(id.name)} in the set`,
+      );
+    return item;
+  };
   return {
-    member(name) {
-      const item = Object.hasOwn(schemas, name) ? schemas[name] : undefined;
-      if (item === undefined)
-        throw new Error(`emit: no schema named ${JSON.stringify(name)} in the set`);
+    part(id) {
       reads = false;
-      // What transformComponentsObject() does for each entry of components.schemas.
-      const type = applyRequiredMarkers(
-        transformSchemaObject(item, {
-          path: createRef(["components", "schemas", name]),
-          schema: item,
-          ctx,
-        }),
-      );
-      const property = ts.factory.createPropertySignature(
-        tsModifiers({ readonly: ctx.immutable }),
-        tsPropertyIndex(name),
-        undefined,
-        type,
-      );
-      addJSDocComment(item, property);
-      const text = printer.printNode(ts.EmitHint.Unspecified, property, file);
-      if (text.includes(REQUIRED_MARKER))
-        throw new Error(`emit: ${name}: a required-keys marker was not replaced`);
-      return { name, text, readsOthers: reads };
-    },
-    frame(headerText) {
-      const placeholder = {
-        components: { schemas: fromEntries([framePlaceholderSchema()]) },
-      } as OpenAPI3;
-      const body = componentsInterface(
-        placeholder,
-        createContext(placeholder, () => {}),
-      );
-      return `${headerText}\n${body}\n${ALIASES_PLACEHOLDER}\n`;
+      let member: ts.PropertySignature;
+      const { container, name } = id;
+      if (
+        container === "schemas" ||
+        container === "requestSchemas" ||
+        container === "responseSchemas"
+      ) {
+        const schemas =
+          container === "schemas"
+            ? document.components!.schemas
+            : (document as unknown as Record<string, Record<string, SchemaObject>>)[container];
+        const item = lookUp(schemas, id);
+        const path = container === "schemas" ? ["components", "schemas", name] : [container, name];
+        // What transformComponentsObject() does for each entry of components.schemas.
+        member = property(
+          name,
+          transformSchemaObject(item, { path: createRef(path), schema: item, ctx }),
+        );
+        addJSDocComment(item, member);
+      } else if (container === "operations") {
+        const operation = operationsById.get(name);
+        if (operation === undefined) throw new Error(`emit: no operation ${JSON.stringify(name)}`);
+        const object = lookUp(document.paths![operation.route] as Record<string, OperationObject>, {
+          container,
+          name: operation.method,
+        });
+        const type = ts.factory.createTypeLiteralNode(
+          transformOperationObject(object, {
+            path: createRef(["paths", operation.route, operation.method]),
+            ctx,
+          }),
+        );
+        member = property(name, type);
+        addOperationDoc(operation, member);
+      } else if (container === "paths") {
+        const operations = operationsByRoute.get(name);
+        if (operations === undefined) throw new Error(`emit: no path ${JSON.stringify(name)}`);
+        member = property(name, pathItemType(operations, ctx));
+      } else {
+        const components = (document.components as Record<string, Record<string, unknown>>)[
+          container
+        ];
+        const item = lookUp(components, id);
+        const transform = COMPONENT_TRANSFORMS[container];
+        member = property(
+          name,
+          transform(item as never, {
+            path: createRef(["components", container, name]),
+            schema: item as never,
+            ctx,
+          }) as ts.TypeNode,
+        );
+        addJSDocComment(item as never, member);
+      }
+      return { ...id, text: print(name, member), readsOthers: reads };
     },
   };
 }
 
+const COMPONENT_TRANSFORMS = {
+  responses: transformResponseObject,
+  parameters: transformParameterObject,
+  requestBodies: transformRequestBodyObject,
+  headers: transformHeaderObject,
+} satisfies Record<ComponentKind, unknown>;
+
 /**
- * The document openapi-typescript reads: a copy of the schemas (it may change what it is given), with
- * `required` beside allOf/anyOf/oneOf turned into markers that applyRequiredMarkers() replaces.
+ * A member of `paths`, as openapi-typescript's transformPathItemObject() writes it for operations with an
+ * operationId: path-level parameters none (sync merges them into each operation), each method `never` or a
+ * reference into `operations`, with the operation's doc comment.
  */
-export function componentsDocument(named: readonly NamedSchema[]): OpenAPI3 {
+function pathItemType(operations: readonly NamedOperation[], ctx: GlobalContext): ts.TypeNode {
+  const never = (name: string) =>
+    ts.factory.createPropertySignature(
+      tsModifiers({ readonly: ctx.immutable }),
+      tsPropertyIndex(name),
+      ts.factory.createToken(ts.SyntaxKind.QuestionToken),
+      ts.factory.createKeywordTypeNode(ts.SyntaxKind.NeverKeyword),
+    );
+  const members: ts.TypeElement[] = [
+    ts.factory.createPropertySignature(
+      tsModifiers({ readonly: ctx.immutable }),
+      tsPropertyIndex("parameters"),
+      undefined,
+      ts.factory.createTypeLiteralNode(["query", "header", "path", "cookie"].map(never)),
+    ),
+  ];
+  for (const method of METHODS) {
+    const operation = operations.find((o) => o.method === method);
+    if (operation === undefined) {
+      members.push(never(method));
+      continue;
+    }
+    const reference = ts.factory.createIndexedAccessTypeNode(
+      ts.factory.createTypeReferenceNode("operations"),
+      ts.factory.createLiteralTypeNode(ts.factory.createStringLiteral(operation.operationId)),
+    );
+    const member = ts.factory.createPropertySignature(
+      tsModifiers({ readonly: ctx.immutable }),
+      tsPropertyIndex(method),
+      undefined,
+      reference,
+    );
+    addOperationDoc(operation, member);
+    members.push(member);
+  }
+  return ts.factory.createTypeLiteralNode(members);
+}
+
+/** Klaviyo's reference page of an operation. */
+export function referenceUrl(operationId: string): string {
+  return `https://developers.klaviyo.com/en/reference/${encodeURIComponent(operationId)}`;
+}
+
+/**
+ * The hover text of an operation: its summary, then its description, the scopes it needs, its rate limits, the
+ * other names Klaviyo gives it, whether it is deprecated or pre-release, and its reference page.
+ */
+function addOperationDoc(operation: NamedOperation, node: ts.PropertySignature): void {
+  const object = operation.operation;
+  const lines: string[] = [];
+  if (typeof object["description"] === "string" && object["description"].trim() !== "")
+    lines.push(object["description"].trim(), "");
+  // A list, so that editors show one fact per line (a JSDoc comment is read as Markdown).
+  lines.push(`- \`${operation.method.toUpperCase()} ${operation.route}\``);
+  const scopes = object["x-klaviyo-scopes"];
+  if (Array.isArray(scopes) && scopes.length > 0)
+    lines.push(`- Scopes: ${scopes.map((s) => `\`${String(s)}\``).join(", ")}`);
+  const limit = object["x-klaviyo-ratelimit"];
+  if (typeof limit === "object" && limit !== null && !Array.isArray(limit)) {
+    const parts = Object.entries(limit).map(([kind, value]) => `${kind} ${String(value)}`);
+    if (parts.length > 0) lines.push(`- Rate limits: ${parts.join(", ")}`);
+  }
+  const aliases = object["x-klaviyo-operation-aliases"];
+  if (Array.isArray(aliases) && aliases.length > 0)
+    lines.push(`- Also known as: ${aliases.map((a) => `\`${String(a)}\``).join(", ")}`);
+  const preRelease = object["x-klaviyo-pre-release"];
+  if (typeof preRelease === "string" && preRelease !== "" && preRelease !== "None")
+    lines.push(`- Pre-release: ${preRelease}`);
+  if (object["deprecated"] === true) lines.push("- Deprecated");
+  lines.push(`- Reference: ${referenceUrl(operation.operationId)}`);
+  addJSDocComment(
+    {
+      summary: typeof object["summary"] === "string" ? object["summary"] : undefined,
+      deprecated: object["deprecated"] === true,
+      description: lines.join("\n"),
+    } as unknown as SchemaObject,
+    node,
+  );
+}
+
+/**
+ * The document openapi-typescript reads: a copy of everything (it may change what it is given), with
+ * `required` beside allOf/anyOf/oneOf turned into markers that applyRequiredMarkers() replaces. The direction
+ * variants sit at the top level (`#/requestSchemas/<Name>`), where their refs point.
+ */
+export function openApiDocument(input: EmitInput): OpenAPI3 {
+  const schemas = (list: readonly NamedSchema[]) =>
+    fromEntries(
+      list.map((s) => [s.name, markRequired(s.name, s.schema) as unknown as SchemaObject]),
+    );
+  const marking = (file: string) => ({
+    schema: (schema: Json) => markRequired(file, schema),
+    ref: (ref: string) => ref,
+  });
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const o of input.operations) {
+    paths[o.route] ??= {};
+    paths[o.route]![o.method] = mapOperation(o.operationId, o.operation, marking(o.operationId));
+  }
+  const components: Record<string, unknown> = { schemas: schemas(input.schemas) };
+  for (const c of input.components) {
+    const kind = (components[c.kind] ??= {}) as Record<string, unknown>;
+    kind[c.name] = mapComponent(c.name, c.kind, c.body as JsonObject, marking(c.name));
+  }
   return {
     openapi: "3.0.3",
     info: { title: "klaviyo-schema-types", version: "0" },
-    paths: {},
-    components: {
-      schemas: fromEntries(
-        named.map((s) => [s.name, markRequiredOverComposition(s) as unknown as SchemaObject]),
-      ),
-    },
-  };
+    paths: paths as OpenAPI3["paths"],
+    components: components as OpenAPI3["components"],
+    ...fromEntries(
+      (["request", "response"] as const).map((d) => [
+        DIRECTED[d].container,
+        schemas(input.variants[d]) as never,
+      ]),
+    ),
+  } as OpenAPI3;
 }
 
 /**
@@ -195,8 +367,8 @@ const ANNOTATIONS = [
   "writeOnly",
 ];
 
-function markRequiredOverComposition(named: NamedSchema): Json {
-  return mapSchema(named.name, named.schema, (node) => {
+function markRequired(file: string, schema: Json): Json {
+  return mapSchema(file, schema, (node) => {
     const required = node["required"];
     if (!Array.isArray(required) || required.length === 0) return node;
     if (!["allOf", "anyOf", "oneOf"].some((key) => Array.isArray(node[key]))) return node;
@@ -212,11 +384,17 @@ function markRequiredOverComposition(named: NamedSchema): Json {
   });
 }
 
-/** Replaces each `T & marker` that markRequiredOverComposition() led to with `WithRequired<T, keys>`. */
+/**
+ * The last touches on openapi-typescript's types: each `T & marker` that markRequired() led to becomes
+ * `WithRequired<T, keys>`, and a key refused in requests (direction.ts: `enum: []`, so `key?: never`) loses the
+ * `@enum {unknown}` line that openapi-typescript writes for any enum.
+ */
 export function applyRequiredMarkers<T extends ts.Node>(node: T): T {
   const result = ts.transform(node, [
     (context) => {
       const visit = (child: ts.Node): ts.Node => {
+        if (ts.isPropertySignature(child) && child.type?.kind === ts.SyntaxKind.NeverKeyword)
+          dropEmptyEnumTag(child);
         if (ts.isIntersectionTypeNode(child) && child.types.length === 2) {
           const keys = markerKeys(unparenthesized(child.types[1]!));
           if (keys !== undefined) {
@@ -236,6 +414,23 @@ export function applyRequiredMarkers<T extends ts.Node>(node: T): T {
   return out!;
 }
 
+function dropEmptyEnumTag(node: ts.Node): void {
+  const comments = ts.getSyntheticLeadingComments(node);
+  if (comments === undefined) return;
+  ts.setSyntheticLeadingComments(
+    node,
+    comments.flatMap((comment) => {
+      const lines = comment.text.split("\n").filter((line) => line.trim() !== "* @enum {unknown}");
+      if (lines.length === comment.text.split("\n").length) return [comment];
+      // What is left: the opening "*", the remaining lines, the closing " ".
+      const body = lines.slice(1, -1);
+      if (body.length === 0) return [];
+      const text = body.length === 1 ? `* ${body[0]!.replace(/^ \* /, "")} ` : lines.join("\n");
+      return [{ ...comment, text }];
+    }),
+  );
+}
+
 /** The factory parenthesizes a union inside an intersection; a type argument needs no parentheses. */
 function unparenthesized(node: ts.TypeNode): ts.TypeNode {
   return ts.isParenthesizedTypeNode(node) ? unparenthesized(node.type) : node;
@@ -248,18 +443,6 @@ function markerKeys(node: ts.Node): string[] | undefined {
   const texts = node.types.map((type: ts.Node) => (ts.isIdentifier(type) ? type.text : ""));
   if (texts[0] !== JSON.stringify(REQUIRED_MARKER)) return undefined;
   return texts.slice(1).map((text) => JSON.parse(text) as string);
-}
-
-/** The `components` interface of openapiTS()'s output for this document, printed. */
-function componentsInterface(document: OpenAPI3, ctx: GlobalContext): string {
-  const nodes = transformSchema(document, ctx)
-    .filter((node) => ts.isInterfaceDeclaration(node) && node.name.text === "components")
-    .map(applyRequiredMarkers);
-  if (nodes.length !== 1) throw new Error("openapi-typescript did not emit a components interface");
-  const text = astToString(nodes);
-  if (text.includes(REQUIRED_MARKER))
-    throw new Error("emit: a required-keys marker was not replaced");
-  return text;
 }
 
 /** The context openapiTS() builds (openapi-typescript 7.13, src/index.ts), for OPENAPI_TS_OPTIONS. */

@@ -13,14 +13,20 @@ import { hashOf, type GenerateCache } from "./cache.js";
 import {
   aliasLines,
   ChunkError,
+  containersOf,
+  frameText,
   header,
+  partsOf,
   splitAliases,
   spliceFrame,
   splitMembers,
   wrapAliases,
   wrapMembers,
+  type Container,
+  type EmitInput,
+  type PartId,
 } from "./chunks.js";
-import type { EmittedMember, MemberEmitter } from "./emit.js";
+import type { EmittedPart, PartEmitter } from "./emit.js";
 import { byCodeUnit } from "./json.js";
 import type { SchemaFile } from "./load.js";
 import type { NormalizedSet } from "./normalize.js";
@@ -137,9 +143,9 @@ function runCacheKey(dir: string, source: string, files: readonly SchemaFile[]):
 }
 
 /**
- * Emits and formats the declaration file in parts, reusing cached parts. Few members to make: one request
+ * Emits and formats the declaration file in parts, reusing cached parts. Few parts to make: one request
  * to the emitter (in the preloaded worker, or here), then prettier. Many: this thread emits batch by batch
- * while worker threads format the batches already emitted.
+ * while worker threads format the batches already emitted. A batch holds parts of one container.
  */
 async function declarationFile(
   set: NormalizedSet,
@@ -149,12 +155,14 @@ async function declarationFile(
 ): Promise<{ text: string; reusedMembers: number }> {
   const { cache } = options;
   const aliases = aliasLines(set); // first: two schemas with one type name is an error before any work
-  const headerText = header(set, { source });
-  const frameKey = hashOf("frame", headerText);
-  const keys = cache ? memberKeys(set) : undefined;
+  const parts = partsOf(set);
+  const frameRaw = frameText(header(set, { source }), containersOf(parts));
+  const frameKey = hashOf("frame", frameRaw);
+  const keys = cache ? partKeys(set, parts) : undefined;
+  const keyOf = (id: PartId) => `${id.container}/${id.name}`;
 
-  const members: (string | undefined)[] = set.schemas.map((schema) => {
-    const key = keys?.get(schema.name);
+  const members: (string | undefined)[] = parts.map((id) => {
+    const key = keys?.get(keyOf(id));
     const hit = key ? cache!.getMember(key.key) : undefined;
     if (hit === undefined || typeof hit.text !== "string") return undefined;
     if (hit.closure !== undefined && hit.closure !== key!.closure()) return undefined;
@@ -164,52 +172,67 @@ async function declarationFile(
     cache?.getPart(hashOf("alias", line)),
   );
   let frame = cache?.getPart(frameKey);
-  const missing = set.schemas.filter((_, i) => members[i] === undefined).map((s) => s.name);
-  const reusedMembers = set.schemas.length - missing.length;
+  const missing = parts.filter((_, i) => members[i] === undefined);
+  const reusedMembers = parts.length - missing.length;
+  const assemble = () => {
+    const byContainer = new Map<Container, string[]>();
+    parts.forEach((id, i) => {
+      const list = byContainer.get(id.container) ?? [];
+      list.push(members[i]!);
+      byContainer.set(id.container, list);
+    });
+    return spliceFrame(frame!, byContainer, formattedAliases as string[]);
+  };
   if (
     missing.length === 0 &&
     frame !== undefined &&
     formattedAliases.every((a) => a !== undefined)
   ) {
-    return {
-      text: spliceFrame(frame, members as string[], formattedAliases as string[]),
-      reusedMembers,
-    };
+    return { text: assemble(), reusedMembers };
   }
 
   const few = missing.length < PARALLEL_MIN_MEMBERS;
   const pool = preloaded ?? createPool(few ? 0 : (options.threads ?? 0));
-  const index = new Map(set.schemas.map((s, i) => [s.name, i]));
+  const index = new Map(parts.map((id, i) => [keyOf(id), i]));
   const work: Promise<void>[] = [];
   // Awaited together below; until then a failure must not count as unhandled.
   const track = (job: Promise<void>) => {
     job.catch(() => {});
     work.push(job);
   };
-  const formatMembers = (batch: readonly EmittedMember[]) =>
+  const formatMembers = (container: Container, batch: readonly EmittedPart[]) =>
     track(
-      pool.format(wrapMembers(batch.map((m) => m.text))).then((text) => {
-        splitMembers(text, batch.length).forEach((formatted, j) => {
-          const { name, readsOthers } = batch[j]!;
-          members[index.get(name)!] = formatted;
-          const key = keys?.get(name);
-          if (key)
-            cache!.putMember(
-              key.key,
-              readsOthers ? { text: formatted, closure: key.closure() } : { text: formatted },
-            );
-        });
-      }),
-    );
-  const formatFrame = (text: string) =>
-    track(
-      pool.format(text).then((formatted) => {
-        frame = formatted;
-        cache?.putPart(frameKey, formatted);
-      }),
+      pool
+        .format(
+          wrapMembers(
+            container,
+            batch.map((m) => m.text),
+          ),
+        )
+        .then((text) => {
+          splitMembers(container, text, batch.length).forEach((formatted, j) => {
+            const part = batch[j]!;
+            members[index.get(keyOf(part))!] = formatted;
+            const key = keys?.get(keyOf(part));
+            if (key)
+              cache!.putMember(
+                key.key,
+                part.readsOthers
+                  ? { text: formatted, closure: key.closure() }
+                  : { text: formatted },
+              );
+          });
+        }),
     );
   try {
-    // Aliases need no emitter: they go first, while the emitter loads.
+    // The frame and the aliases need no emitter: they go first, while the emitter loads.
+    if (frame === undefined)
+      track(
+        pool.format(frameRaw).then((formatted) => {
+          frame = formatted;
+          cache?.putPart(frameKey, formatted);
+        }),
+      );
     const aliasIndexes = aliases.flatMap((_, i) => (formattedAliases[i] === undefined ? [i] : []));
     if (aliasIndexes.length > 0) {
       const lines = aliasIndexes.map((i) => aliases[i]!);
@@ -223,19 +246,15 @@ async function declarationFile(
       );
     }
     if (few) {
-      const reply = await pool.emit({
-        schemas: emitContext(set, missing, keys),
-        names: missing,
-        header: frame === undefined ? headerText : undefined,
-      });
-      if (reply.frame !== undefined) formatFrame(reply.frame);
-      if (reply.members.length > 0) formatMembers(reply.members);
+      if (missing.length > 0) {
+        const reply = await pool.emit({ input: emitContext(set, missing, keys), parts: missing });
+        for (const [container, batch] of byContainer(reply.parts)) formatMembers(container, batch);
+      }
     } else {
       const { createEmitter } = await import("./emit.js");
-      const emitter = createEmitter(set.schemas);
-      if (frame === undefined) formatFrame(emitter.frame(headerText));
-      for (const batch of batches(emitter, missing)) {
-        formatMembers(batch);
+      const emitter = createEmitter(set);
+      for (const [container, batch] of batches(emitter, missing)) {
+        formatMembers(container, batch);
         // Let finished chunks come back from the threads while this thread emits the next.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -244,37 +263,57 @@ async function declarationFile(
   } finally {
     if (pool !== preloaded) void pool.close(); // as above
   }
-  return {
-    text: spliceFrame(frame!, members as string[], formattedAliases as string[]),
-    reusedMembers,
-  };
+  return { text: assemble(), reusedMembers };
 }
 
-/** Emits the named members, a batch of about BATCH_CHARS at a time. */
-function* batches(emitter: MemberEmitter, names: readonly string[]) {
-  let batch: EmittedMember[] = [];
+function byContainer(parts: readonly EmittedPart[]): Map<Container, EmittedPart[]> {
+  const groups = new Map<Container, EmittedPart[]>();
+  for (const part of parts)
+    groups.set(part.container, [...(groups.get(part.container) ?? []), part]);
+  return groups;
+}
+
+/** Emits the parts, a batch of about BATCH_CHARS of one container at a time. */
+function* batches(
+  emitter: PartEmitter,
+  ids: readonly PartId[],
+): Generator<[Container, EmittedPart[]]> {
+  let batch: EmittedPart[] = [];
   let size = 0;
-  for (const name of names) {
-    const member = emitter.member(name);
-    batch.push(member);
-    size += member.text.length;
+  for (const id of ids) {
+    if (batch.length > 0 && batch[0]!.container !== id.container) {
+      yield [batch[0]!.container, batch];
+      batch = [];
+      size = 0;
+    }
+    const part = emitter.part(id);
+    batch.push(part);
+    size += part.text.length;
     if (size >= BATCH_CHARS) {
-      yield batch;
+      yield [part.container, batch];
       batch = [];
       size = 0;
     }
   }
-  if (batch.length > 0) yield batch;
+  if (batch.length > 0) yield [batch[0]!.container, batch];
 }
 
 /**
- * The schemas the emitter needs for `names`: those and every schema they reach through $refs, which is all
- * openapi-typescript's `ctx.resolve` can read; the whole set when no cache told us.
+ * What the emitter needs for `parts`: for schema members, those schemas and every schema they reach through
+ * $refs, which is all openapi-typescript's `ctx.resolve` can read; the whole set when operations are in play (their
+ * parts read components and variants too), or when no cache told us.
  */
-function emitContext(set: NormalizedSet, names: readonly string[], keys: MemberKeys | undefined) {
-  if (keys === undefined) return set.schemas;
-  const reach = reachable(set, names);
-  return set.schemas.filter((s) => reach.has(s.name));
+function emitContext(
+  set: NormalizedSet,
+  parts: readonly PartId[],
+  keys: PartKeys | undefined,
+): EmitInput {
+  if (keys === undefined || set.operations.length > 0) return set;
+  const reach = reachable(
+    set,
+    parts.map((p) => p.name),
+  );
+  return { ...set, schemas: set.schemas.filter((s) => reach.has(s.name)) };
 }
 
 function reachable(set: NormalizedSet, from: readonly string[]): Set<string> {
@@ -292,34 +331,62 @@ function reachable(set: NormalizedSet, from: readonly string[]): Set<string> {
   return seen;
 }
 
-type MemberKeys = Map<string, MemberKey>;
+type PartKeys = Map<string, PartKey>;
 
-interface MemberKey {
-  /** Hash of the schema itself. */
+interface PartKey {
+  /** Hash of the part's own input. */
   key: string;
-  /** Hash of every schema this one can reach through $refs, for members whose typing read other schemas. */
+  /** Hash of every schema the part can reach through $refs, for parts whose typing read other parts. */
   closure: () => string;
 }
 
 /**
- * A member's typing depends on its own normalised schema, and on other schemas only through
- * openapi-typescript's `ctx.resolve` (recorded per member as `readsOthers`, then checked against the reachable
- * schemas). Discriminators, which openapi-typescript would gather from the whole document, are already
+ * A part's typing depends on its own input (a schema, a variant, a component, an operation, or a path's
+ * operations), and on other parts only through openapi-typescript's `ctx.resolve` (recorded per part as
+ * `readsOthers`, then checked against everything the part can reach: the schemas, and for operations the
+ * components). Discriminators, which openapi-typescript would gather from the whole document, are already
  * narrowed branches of the schema that declares them (normalize.ts).
  */
-function memberKeys(set: NormalizedSet): MemberKeys {
+function partKeys(set: NormalizedSet, parts: readonly PartId[]): PartKeys {
   const own = new Map(
     set.schemas.map((s) => [s.name, hashOf("schema", s.name, JSON.stringify(s.schema))]),
   );
-  const closure = (name: string) =>
+  const inputs = new Map<string, string>();
+  for (const s of set.schemas) inputs.set(`schemas/${s.name}`, own.get(s.name)!);
+  for (const direction of ["request", "response"] as const)
+    for (const s of set.variants[direction])
+      inputs.set(`${direction}/${s.name}`, hashOf(direction, s.name, JSON.stringify(s.schema)));
+  for (const c of set.components)
+    inputs.set(`${c.kind}/${c.name}`, hashOf(c.kind, c.name, JSON.stringify(c.body)));
+  for (const o of set.operations) {
+    const text = hashOf("operation", o.operationId, o.route, o.method, JSON.stringify(o.operation));
+    inputs.set(`operations/${o.operationId}`, text);
+    inputs.set(`paths/${o.route}`, hashOf(inputs.get(`paths/${o.route}`) ?? "path", text));
+  }
+  // Operations can read components (ctx.resolve of a $ref'd response or parameter): their closure covers them.
+  const components = hashOf(
+    "components",
+    ...set.components.map((c) => inputs.get(`${c.kind}/${c.name}`)!),
+  );
+  const closure = (id: PartId) =>
     hashOf(
       "closure",
-      ...[...reachable(set, [name])].sort(byCodeUnit).map((n) => own.get(n) ?? "(absent)"),
+      id.container === "operations" || id.container === "paths" ? components : "",
+      ...[...reachable(set, [id.name])].sort(byCodeUnit).map((n) => own.get(n) ?? "(absent)"),
     );
   return new Map(
-    set.schemas.map((s) => [
-      s.name,
-      { key: hashOf("member", own.get(s.name)!), closure: () => closure(s.name) },
-    ]),
+    parts.map((id) => {
+      const container =
+        id.container === "requestSchemas"
+          ? "request"
+          : id.container === "responseSchemas"
+            ? "response"
+            : id.container;
+      const input = inputs.get(`${container}/${id.name}`) ?? "(absent)";
+      return [
+        `${id.container}/${id.name}`,
+        { key: hashOf("member", id.container, input), closure: () => closure(id) },
+      ];
+    }),
   );
 }

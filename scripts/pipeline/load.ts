@@ -8,7 +8,8 @@ import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "
 import { isAbsolute, join, relative, sep } from "node:path";
 import { SchemaError } from "./errors.js";
 import { parseJsonText } from "./json-position.js";
-import { byCodeUnit, isObject, type JsonObject } from "./json.js";
+import { byCodeUnit, fromEntries, isObject, type JsonObject } from "./json.js";
+import { COMPONENT_KINDS, METHODS, type ComponentKind, type Method } from "./openapi-objects.js";
 import { decodePointerToken } from "./pointer.js";
 import { COMPONENTS_PREFIX } from "./refs.js";
 
@@ -27,11 +28,37 @@ export interface LoadedSchema {
   schema: JsonObject;
 }
 
+/** An operation file: `$id` `#/paths/<route>/<method>`, indexed by its operationId. */
+export interface LoadedOperation {
+  operationId: string;
+  /** The URL path template, e.g. `/api/catalog-item-bulk-create-jobs`. */
+  route: string;
+  method: Method;
+  fileName: string;
+  path: string;
+  /** The Operation Object, without `$id`. */
+  operation: JsonObject;
+}
+
+/** A component file other than a schema: `$id` `#/components/<kind>/<Name>`. */
+export interface LoadedComponent {
+  kind: ComponentKind;
+  name: string;
+  fileName: string;
+  path: string;
+  /** The component's object, without `$id`. */
+  body: JsonObject;
+}
+
 export interface SchemaSet {
   /** The folder as the user named it, for messages and the header. */
   dir: string;
   /** Sorted by name. */
   schemas: LoadedSchema[];
+  /** Sorted by operationId. */
+  operations: LoadedOperation[];
+  /** Sorted by kind, then name. */
+  components: LoadedComponent[];
   /** sha256 over every name and file content, independent of file order. */
   digest: string;
 }
@@ -117,24 +144,122 @@ function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
-/** Parses the files and indexes them by schema name. Pure: no I/O. */
+/**
+ * Parses the files and indexes each by what it declares. Pure: no I/O. Every file is one object of the OpenAPI
+ * document, and its `$id` says where it lives: `#/paths/<route>/<method>` an operation (indexed by its
+ * operationId), `#/components/<kind>/<Name>` a response, parameter, request body or header component, and
+ * anything else a schema, named by `title` or `$id` `#/components/schemas/<Name>`.
+ */
 export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): SchemaSet {
   if (files.length === 0)
     throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
   const byName = new Map<string, LoadedSchema>();
+  const byOperationId = new Map<string, LoadedOperation>();
+  const byRoute = new Map<string, LoadedOperation>();
+  const byComponent = new Map<string, LoadedComponent>();
   for (const file of files) {
     const schema = parseSchemaFile(file);
+    const id = schema["$id"];
+    if (typeof id === "string" && id.startsWith(PATHS_PREFIX)) {
+      const operation = operationOf(file, schema, id);
+      const other = byOperationId.get(operation.operationId);
+      if (other) {
+        const [first, second] = [other.path, file.path].sort(byCodeUnit);
+        throw new SchemaError(
+          second!,
+          "/operationId",
+          `operationId "${operation.operationId}" is also declared by ${first}`,
+        );
+      }
+      const route = `${operation.method.toUpperCase()} ${operation.route}`;
+      const sameRoute = byRoute.get(route);
+      if (sameRoute) {
+        const [first, second] = [sameRoute.path, file.path].sort(byCodeUnit);
+        throw new SchemaError(
+          second!,
+          "/$id",
+          `the operation ${route} is also declared by ${first}`,
+        );
+      }
+      byOperationId.set(operation.operationId, operation);
+      byRoute.set(route, operation);
+      continue;
+    }
+    const kind = typeof id === "string" ? componentKindOf(id) : undefined;
+    if (kind !== undefined) {
+      const name = decodePointerToken((id as string).slice(`#/components/${kind}/`.length), {
+        uriFragment: true,
+      });
+      if (name === "" || name.includes("/"))
+        throw new SchemaError(file.path, "/$id", `expected "#/components/${kind}/<Name>"`);
+      const key = `${kind}/${name}`;
+      const other = byComponent.get(key);
+      if (other) {
+        const [first, second] = [other.path, file.path].sort(byCodeUnit);
+        throw new SchemaError(
+          second!,
+          "/$id",
+          `${kind} component "${name}" is also declared by ${first}`,
+        );
+      }
+      const body = fromEntries(Object.entries(schema).filter(([k]) => k !== "$id"));
+      byComponent.set(key, { kind, name, fileName: file.fileName, path: file.path, body });
+      continue;
+    }
     const name = schemaName(file, schema);
     const other = byName.get(name);
     if (other) throw duplicateNameError(name, other.path, file.path);
     byName.set(name, { name, fileName: file.fileName, path: file.path, schema });
   }
   const schemas = [...byName.values()].sort((a, b) => byCodeUnit(a.name, b.name));
+  const operations = [...byOperationId.values()].sort((a, b) =>
+    byCodeUnit(a.operationId, b.operationId),
+  );
+  const components = [...byComponent.entries()]
+    .sort(([a], [b]) => byCodeUnit(a, b))
+    .map(([, component]) => component);
   const digest = createHash("sha256");
   for (const file of [...files].sort((a, b) => byCodeUnit(a.fileName, b.fileName))) {
     digest.update(file.fileName).update("\0").update(file.text).update("\0");
   }
-  return { dir, schemas, digest: digest.digest("hex") };
+  return { dir, schemas, operations, components, digest: digest.digest("hex") };
+}
+
+const PATHS_PREFIX = "#/paths/";
+
+/** An operation file: `$id` `#/paths/<route, one JSON Pointer token>/<method>` and a non-empty operationId. */
+function operationOf(file: SchemaFile, body: JsonObject, id: string): LoadedOperation {
+  const tokens = id.slice(PATHS_PREFIX.length).split("/");
+  const method = tokens[1];
+  if (tokens.length !== 2 || !(METHODS as readonly string[]).includes(method ?? "")) {
+    throw new SchemaError(
+      file.path,
+      "/$id",
+      `expected "#/paths/<path, its slashes written ~1>/<method>" with a method of ${METHODS.join(", ")}`,
+    );
+  }
+  const route = decodePointerToken(tokens[0]!, { uriFragment: true });
+  if (!route.startsWith("/"))
+    throw new SchemaError(file.path, "/$id", `the path "${route}" does not start with "/"`);
+  const operationId = body["operationId"];
+  if (typeof operationId !== "string" || operationId.trim() === "")
+    throw new SchemaError(
+      file.path,
+      "/operationId",
+      "an operation needs an operationId, which names it",
+    );
+  return {
+    operationId,
+    route,
+    method: method as Method,
+    fileName: file.fileName,
+    path: file.path,
+    operation: fromEntries(Object.entries(body).filter(([k]) => k !== "$id")),
+  };
+}
+
+function componentKindOf(id: string): ComponentKind | undefined {
+  return COMPONENT_KINDS.find((kind) => id.startsWith(`#/components/${kind}/`));
 }
 
 /**

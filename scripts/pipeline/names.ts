@@ -4,6 +4,16 @@
  * name are an error rather than a silent overwrite.
  */
 import { SchemaError } from "./errors.js";
+import { HELPER_TYPE_NAMES } from "./helper-types.js";
+
+/** The interfaces of the file (chunks.ts lays them out). */
+const CONTAINER_INTERFACES = [
+  "paths",
+  "components",
+  "operations",
+  "requestSchemas",
+  "responseSchemas",
+];
 import type { LoadedSchema } from "./load.js";
 
 const RESERVED = new Set(
@@ -14,10 +24,8 @@ const RESERVED = new Set(
     "symbol undefined unknown bigint type as async await declare from get set of require module namespace keyof readonly infer is asserts"
   ).split(" "),
 );
-/** The helper type chunks.ts declares for `required` beside allOf/anyOf/oneOf. */
-export const WITH_REQUIRED = "WithRequired";
-/** Names the generated file itself declares: the interface and the helper types. */
-const TAKEN = new Set(["components", WITH_REQUIRED]);
+/** Names the generated file itself declares: its interfaces (chunks.ts) and the helper types. */
+const TAKEN = new Set([...CONTAINER_INTERFACES, ...HELPER_TYPE_NAMES]);
 
 export function toTypeName(schemaName: string): string {
   // Any Unicode identifier character is kept; everything else becomes "_".

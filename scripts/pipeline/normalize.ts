@@ -10,19 +10,48 @@
 import { SchemaError, place } from "./errors.js";
 import { fromEntries, isObject, type Json, type JsonObject } from "./json.js";
 import { COMPONENTS_PREFIX, componentRefTokens } from "./refs.js";
+import { directSchemas } from "./direction.js";
+import {
+  mapComponent,
+  mapOperation,
+  type Direction,
+  type ObjectVisitor,
+} from "./openapi-objects.js";
 import type { ResolvedSchema, ResolvedSet } from "./resolve.js";
 import { mapSchema, type Path } from "./walk.js";
 
 /** Keys that only label a file of the per-file layout; they are not part of the schema's type. */
 const FILE_KEYS = new Set(["$schema", "$id"]);
 
-export interface NormalizedSet extends Omit<ResolvedSet, "schemas"> {
-  schemas: ResolvedSchema[];
+export interface NormalizedSet extends ResolvedSet {
+  /** Per direction, the schemas whose type differs there from components["schemas"] (direction.ts). */
+  variants: Record<Direction, ResolvedSchema[]>;
 }
 
 export function normalizeSchemaSet(set: ResolvedSet): NormalizedSet {
   const names = new Set(set.schemas.map((s) => s.name));
-  return { ...set, schemas: set.schemas.map((s) => normalizeSchema(s, names)) };
+  const schemas = set.schemas.map((s) => normalizeSchema(s, names));
+  // The schemas inside operations and components get the same rewrites.
+  const visit = (file: string): ObjectVisitor => ({
+    schema: (schema, path) => mapSchema(file, schema, rewriteNode(file, names), path),
+    ref: (ref) => ref,
+  });
+  const operations = set.operations.map((o) => ({
+    ...o,
+    operation: mapOperation(o.path, o.operation, visit(o.path)),
+  }));
+  const components = set.components.map((c) => ({
+    ...c,
+    body: mapComponent(c.path, c.kind, c.body, visit(c.path)),
+  }));
+  const directed = directSchemas(schemas, operations, components);
+  return { ...set, schemas, ...directed };
+}
+
+function rewriteNode(file: string, names: ReadonlySet<string>) {
+  const context: Context = { file, names };
+  return (node: JsonObject, path: Path) =>
+    REWRITES.reduce((out, rewrite) => rewrite(out, path, context), node);
 }
 
 /** `names`: every schema of the set, for discriminator mappings (which are not `$ref`s). */
@@ -30,10 +59,10 @@ export function normalizeSchema(
   resolved: ResolvedSchema,
   names: ReadonlySet<string>,
 ): ResolvedSchema {
-  const body = ownBody(resolved);
-  const context: Context = { file: resolved.path, names };
-  const schema = mapSchema(resolved.path, body, (node, path) =>
-    REWRITES.reduce((out, rewrite) => rewrite(out, path, context), node),
+  const schema = mapSchema(
+    resolved.path,
+    ownBody(resolved),
+    rewriteNode(resolved.path, names),
   ) as JsonObject;
   return { ...resolved, schema };
 }

@@ -5,8 +5,9 @@
  */
 import type { $Refs } from "@apidevtools/json-schema-ref-parser";
 import { SchemaError, place } from "./errors.js";
-import { fromEntries, isObject, setOwn, type Json, type JsonObject } from "./json.js";
-import type { LoadedSchema, SchemaSet } from "./load.js";
+import { byCodeUnit, fromEntries, isObject, setOwn, type Json, type JsonObject } from "./json.js";
+import type { LoadedComponent, LoadedOperation, LoadedSchema, SchemaSet } from "./load.js";
+import { mapComponent, mapOperation, type ObjectVisitor } from "./openapi-objects.js";
 import { classifyRef, COMPONENTS_PREFIX, componentRef, refError } from "./refs.js";
 import { mapSchema, type Path } from "./walk.js";
 
@@ -15,8 +16,20 @@ export interface ResolvedSchema extends LoadedSchema {
   refersTo: string[];
 }
 
-export interface ResolvedSet extends Omit<SchemaSet, "schemas"> {
+export interface ResolvedOperation extends LoadedOperation {
+  /** Schemas its own schemas refer to directly, sorted. */
+  refersTo: string[];
+}
+
+export interface ResolvedComponent extends LoadedComponent {
+  /** Schemas its own schemas refer to directly, sorted. */
+  refersTo: string[];
+}
+
+export interface ResolvedSet extends Omit<SchemaSet, "schemas" | "operations" | "components"> {
   schemas: ResolvedSchema[];
+  operations: ResolvedOperation[];
+  components: ResolvedComponent[];
   refCount: number;
 }
 
@@ -30,21 +43,68 @@ interface RefSite {
 export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
   const nameByFile = new Map(set.schemas.map((s) => [s.fileName, s.name]));
   const names = new Set(set.schemas.map((s) => s.name));
+  const componentNames = new Set(set.components.map((c) => `${c.kind}/${c.name}`));
   const sites: RefSite[] = [];
-  const schemas = set.schemas.map((loaded): ResolvedSchema => {
-    const refersTo = new Set<string>();
-    const schema = mapSchema(loaded.path, loaded.schema, (node, path) => {
+  /** Checks and rewrites the `$ref` of each schema node; `self` is the schema a `#` ref means, if any. */
+  const canonicalize =
+    (file: string, self: string | undefined, refersTo: Set<string>) =>
+    (node: JsonObject, path: Path): JsonObject => {
       const ref = node["$ref"];
       if (typeof ref !== "string") return node;
-      const { canonical, target } = canonicalRef(ref, loaded, nameByFile, names, path);
+      const { canonical, target } = canonicalRef(ref, file, self, nameByFile, names, path);
       refersTo.add(target);
-      sites.push({ file: loaded.path, path, original: ref, canonical });
+      sites.push({ file, path, original: ref, canonical });
       if (canonical === ref) return node;
       const copy = fromEntries(Object.entries(node));
       setOwn(copy, "$ref", canonical);
       return copy;
-    }) as JsonObject;
-    return { ...loaded, schema, refersTo: [...refersTo].sort() };
+    };
+  const schemas = set.schemas.map((loaded): ResolvedSchema => {
+    const refersTo = new Set<string>();
+    const schema = mapSchema(
+      loaded.path,
+      loaded.schema,
+      canonicalize(loaded.path, loaded.name, refersTo),
+    ) as JsonObject;
+    return { ...loaded, schema, refersTo: [...refersTo].sort(byCodeUnit) };
+  });
+  /** The visitor for an operation's or a component's objects: schemas as above, component refs checked. */
+  const objectVisitor = (file: string, refersTo: Set<string>): ObjectVisitor => ({
+    schema: (schema, path) =>
+      mapSchema(file, schema, canonicalize(file, undefined, refersTo), path),
+    ref: (ref, kind, path) => {
+      const prefix = `#/components/${kind}/`;
+      const name = ref.startsWith(prefix) ? ref.slice(prefix.length) : undefined;
+      if (name === undefined || name === "" || name.includes("/"))
+        throw refError(file, path, ref, `should point at a component: "${prefix}<Name>"`);
+      if (!componentNames.has(`${kind}/${name}`))
+        throw refError(
+          file,
+          path,
+          ref,
+          `points at the ${kind} component "${name}", which no file in the set declares`,
+        );
+      return ref;
+    },
+  });
+  const operations = set.operations.map((loaded): ResolvedOperation => {
+    const refersTo = new Set<string>();
+    const operation = mapOperation(
+      loaded.path,
+      loaded.operation,
+      objectVisitor(loaded.path, refersTo),
+    );
+    return { ...loaded, operation, refersTo: [...refersTo].sort(byCodeUnit) };
+  });
+  const components = set.components.map((loaded): ResolvedComponent => {
+    const refersTo = new Set<string>();
+    const body = mapComponent(
+      loaded.path,
+      loaded.kind,
+      loaded.body,
+      objectVisitor(loaded.path, refersTo),
+    );
+    return { ...loaded, body, refersTo: [...refersTo].sort(byCodeUnit) };
   });
 
   // The combined document: the set as an OpenAPI 3.0 components object.
@@ -73,12 +133,30 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
       );
     }
   }
+  // Only files that hold a ref into another schema are walked again.
   const deepIn = new Set(sites.filter((site) => isDeep(site.canonical)).map((site) => site.file));
+  const inline = (file: string) => (schema: Json, path: Path) =>
+    inlineDeepRefs(file, schema, path, refs);
+  const inlineObjects = (file: string): ObjectVisitor => ({
+    schema: inline(file),
+    ref: (ref) => ref,
+  });
   return {
     dir: set.dir,
     digest: set.digest,
-    // Only schemas that hold a ref into another schema are walked again.
-    schemas: schemas.map((s) => (deepIn.has(s.path) ? inlineDeepRefs(s, refs) : s)),
+    schemas: schemas.map((s) =>
+      deepIn.has(s.path) ? { ...s, schema: inline(s.path)(s.schema, []) as JsonObject } : s,
+    ),
+    operations: operations.map((o) =>
+      deepIn.has(o.path)
+        ? { ...o, operation: mapOperation(o.path, o.operation, inlineObjects(o.path)) }
+        : o,
+    ),
+    components: components.map((c) =>
+      deepIn.has(c.path)
+        ? { ...c, body: mapComponent(c.path, c.kind, c.body, inlineObjects(c.path)) }
+        : c,
+    ),
     refCount: sites.length,
   };
 }
@@ -90,10 +168,10 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
  * copy, at any depth; refs to whole schemas stay refs, so named schemas are never inlined. Siblings of the `$ref`
  * (nullable, description) stay beside the copy. A ref that must be copied into itself can have no finite type.
  */
-function inlineDeepRefs(resolved: ResolvedSchema, refs: $Refs): ResolvedSchema {
+function inlineDeepRefs(file: string, root: Json, rootPath: Path, refs: $Refs): Json {
   const inline = (schema: Json, at: Path, copying: readonly string[]): Json =>
     mapSchema(
-      resolved.path,
+      file,
       schema,
       (node, path) => {
         const ref = node["$ref"];
@@ -101,7 +179,7 @@ function inlineDeepRefs(resolved: ResolvedSchema, refs: $Refs): ResolvedSchema {
         const where = place([...at, ...path, "$ref"]);
         if (copying.includes(ref as string)) {
           throw new SchemaError(
-            resolved.path,
+            file,
             where,
             `$ref "${ref}" points into a schema at a subschema that refers back to itself (${[...copying, ref].join(" → ")}); give that subschema a name of its own`,
           );
@@ -109,7 +187,7 @@ function inlineDeepRefs(resolved: ResolvedSchema, refs: $Refs): ResolvedSchema {
         const target = refs.get(ref as string) as Json;
         if (!isSchemaPlace(ref as string) || (!isObject(target) && typeof target !== "boolean")) {
           throw new SchemaError(
-            resolved.path,
+            file,
             where,
             `$ref "${ref}" points into a schema at something that is not a schema`,
           );
@@ -120,7 +198,7 @@ function inlineDeepRefs(resolved: ResolvedSchema, refs: $Refs): ResolvedSchema {
       },
       [],
     );
-  return { ...resolved, schema: inline(resolved.schema, [], []) as JsonObject };
+  return inline(root, rootPath, []);
 }
 
 function siblings(node: JsonObject): JsonObject {
@@ -153,27 +231,37 @@ function isDeep(ref: unknown): boolean {
 /** Maps one `$ref` onto `#/components/schemas/<Name>...`, refusing a target the set does not have. */
 function canonicalRef(
   ref: string,
-  self: LoadedSchema,
+  file: string,
+  self: string | undefined,
   nameByFile: Map<string, string>,
   names: Set<string>,
   path: Path,
 ) {
-  const target = classifyRef(ref, self.path, path);
-  let name = self.name;
+  const target = classifyRef(ref, file, path);
+  let name: string;
   if (target.kind === "file") {
     const declared = nameByFile.get(target.fileName);
     if (declared === undefined)
-      throw refError(self.path, path, ref, "names a file that is not in the schema set");
+      throw refError(file, path, ref, "names a file that is not in the schema set");
     name = declared;
   } else if (target.kind === "schema") {
     if (!names.has(target.name))
       throw refError(
-        self.path,
+        file,
         path,
         ref,
         `points at "${target.name}", which no file in the schema set declares`,
       );
     name = target.name;
+  } else {
+    if (self === undefined)
+      throw refError(
+        file,
+        path,
+        ref,
+        `points into this file, which is not a schema: a schema here refers to "${COMPONENTS_PREFIX}<Name>"`,
+      );
+    name = self;
   }
   return { canonical: componentRef(name, target.rest), target: name };
 }

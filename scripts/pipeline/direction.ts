@@ -1,0 +1,281 @@
+/**
+ * Normalise, part two: each schema as the direction it is used in sees it (OpenAPI 3.0.3, §4.7.24 Schema Object,
+ * readOnly and writeOnly). A readOnly property "SHOULD NOT be sent as part of the request"; a writeOnly one is never
+ * returned; `required` on either applies to its own direction only.
+ * - in a request, a readOnly property is `key?: never`: no value may be sent for it, not even through a spread;
+ * - in a response, a writeOnly property is not declared at all;
+ * - `required` drops those keys in that direction, also beside allOf/anyOf/oneOf.
+ * `components["schemas"]` keeps every schema as written. A schema whose type differs in a direction (it hides keys
+ * there, or refers to a schema that does, at any depth) gets a variant for that direction, in `requestSchemas` or
+ * `responseSchemas`, and the schemas of operations refer to the variants. Only variants that some operation
+ * reaches are made, so a set without operations gets none. Pure.
+ */
+import { byCodeUnit, fromEntries, isObject, type Json, type JsonObject } from "./json.js";
+import { mapComponent, mapOperation, type Direction } from "./openapi-objects.js";
+import { componentRefTokens } from "./refs.js";
+import type { ResolvedComponent, ResolvedOperation, ResolvedSchema } from "./resolve.js";
+import { mapSchema } from "./walk.js";
+
+/** Where each direction's variants live in the output, and the `$ref` prefix that points there. */
+export const DIRECTED = {
+  request: { container: "requestSchemas", refPrefix: "#/requestSchemas/", hidden: "readOnly" },
+  response: { container: "responseSchemas", refPrefix: "#/responseSchemas/", hidden: "writeOnly" },
+} as const;
+
+export const DIRECTIONS: readonly Direction[] = ["request", "response"];
+
+/** Annotations a hidden key keeps in a request, for its hover text. */
+const KEPT_ON_HIDDEN = ["description", "summary", "deprecated", "title"];
+
+export interface DirectedSet {
+  operations: ResolvedOperation[];
+  components: ResolvedComponent[];
+  /** Per direction, the variants (sorted by name), each referring to the other variants of its direction. */
+  variants: Record<Direction, ResolvedSchema[]>;
+}
+
+export function directSchemas(
+  schemas: readonly ResolvedSchema[],
+  operations: readonly ResolvedOperation[],
+  components: readonly ResolvedComponent[],
+): DirectedSet {
+  const byName = new Map(schemas.map((s) => [s.name, s]));
+  const variants = {} as Record<Direction, ResolvedSchema[]>;
+  const differs = {} as Record<Direction, ReadonlySet<string>>;
+  for (const direction of DIRECTIONS) {
+    const roots = new Set<string>();
+    const visitRoots = (file: string) => ({
+      schema: (schema: Json, _path: readonly (string | number)[], d: Direction) => {
+        if (d === direction) for (const name of refNames(file, schema)) roots.add(name);
+        return schema;
+      },
+      ref: (ref: string) => ref,
+    });
+    for (const o of operations) mapOperation(o.path, o.operation, visitRoots(o.path));
+    for (const c of components) mapComponent(c.path, c.kind, c.body, visitRoots(c.path));
+    const reach = reachable(byName, roots);
+    const context: Context = { direction, byName, differs: new Set() };
+    const own = [...reach].filter((name) => hidesKeys(byName.get(name)!, context));
+    differs[direction] = context.differs = dependents(byName, reach, own);
+    variants[direction] = [...context.differs]
+      .sort(byCodeUnit)
+      .map((name) => byName.get(name)!)
+      .map((s) => ({
+        ...s,
+        schema: directSchema(s.path, s.schema, context) as JsonObject,
+        refersTo: s.refersTo,
+      }));
+  }
+  const visitDirected = (file: string) => ({
+    schema: (schema: Json, path: readonly (string | number)[], direction: Direction) =>
+      directSchema(file, schema, { direction, byName, differs: differs[direction] }, path),
+    ref: (ref: string) => ref,
+  });
+  return {
+    operations: operations.map((o) => ({
+      ...o,
+      operation: mapOperation(o.path, o.operation, visitDirected(o.path)),
+    })),
+    components: components.map((c) => ({
+      ...c,
+      body: mapComponent(c.path, c.kind, c.body, visitDirected(c.path)),
+    })),
+    variants,
+  };
+}
+
+interface Context {
+  direction: Direction;
+  byName: ReadonlyMap<string, ResolvedSchema>;
+  /** The schemas that get a variant in this direction. */
+  differs: ReadonlySet<string>;
+}
+
+/** The schema a whole-schema `$ref` names, in components or in a direction's variants. */
+function refTarget(ref: Json | undefined): string | undefined {
+  if (typeof ref !== "string") return undefined;
+  for (const { refPrefix } of Object.values(DIRECTED)) {
+    if (ref.startsWith(refPrefix)) return ref.slice(refPrefix.length);
+  }
+  const tokens = componentRefTokens(ref);
+  return tokens?.length === 1 ? tokens[0] : undefined;
+}
+
+/** Whether a property's schema is hidden in the direction: readOnly (writeOnly) on it or on the schema it names. */
+function isHidden(schema: Json, context: Context): boolean {
+  if (!isObject(schema)) return false;
+  const flag = DIRECTED[context.direction].hidden;
+  if (schema[flag] === true) return true;
+  const anyOf = schema["anyOf"];
+  const ref =
+    schema["$ref"] ??
+    (Array.isArray(anyOf) && anyOf.length === 1 && isObject(anyOf[0])
+      ? anyOf[0]["$ref"]
+      : undefined);
+  const target = refTarget(ref);
+  return target !== undefined && context.byName.get(target)?.schema[flag] === true;
+}
+
+/** Whether a schema's own body has a property hidden in the direction, at any depth. */
+function hidesKeys(schema: ResolvedSchema, context: Context): boolean {
+  let hides = false;
+  mapSchema(schema.path, schema.schema, (node) => {
+    const properties = node["properties"];
+    if (isObject(properties) && Object.values(properties).some((p) => isHidden(p, context)))
+      hides = true;
+    return node;
+  });
+  return hides;
+}
+
+/**
+ * Keys a composition's parts hide in the direction, through refs: `required` beside allOf/anyOf/oneOf must not
+ * demand them. `seen` guards recursive schemas.
+ */
+function hiddenKeysOfParts(
+  node: JsonObject,
+  context: Context,
+  seen = new Set<string>(),
+): Set<string> {
+  const keys = new Set<string>();
+  const visit = (part: Json) => {
+    if (!isObject(part)) return;
+    const target = refTarget(part["$ref"]);
+    if (target !== undefined) {
+      if (seen.has(target)) return;
+      seen.add(target);
+      const schema = context.byName.get(target)?.schema;
+      if (schema) visit(schema);
+      return;
+    }
+    const properties = part["properties"];
+    if (isObject(properties))
+      for (const [key, value] of Object.entries(properties))
+        if (isHidden(value, context)) keys.add(key);
+    for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+      const list = part[keyword];
+      if (Array.isArray(list)) list.forEach(visit);
+    }
+  };
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const list = node[keyword];
+    if (Array.isArray(list)) list.forEach(visit);
+  }
+  return keys;
+}
+
+/** One schema tree as the direction sees it (see the module comment). */
+function directSchema(
+  file: string,
+  schema: Json,
+  context: Context,
+  path: readonly (string | number)[] = [],
+): Json {
+  const { refPrefix } = DIRECTED[context.direction];
+  return mapSchema(
+    file,
+    schema,
+    (node) => {
+      let out = node;
+      const target = refTarget(out["$ref"]);
+      if (
+        target !== undefined &&
+        context.differs.has(target) &&
+        !String(out["$ref"]).startsWith(refPrefix)
+      )
+        out = fromEntries(
+          Object.entries(out).map(([key, value]): [string, Json] => [
+            key,
+            key === "$ref" ? `${refPrefix}${target}` : value,
+          ]),
+        );
+      const properties = out["properties"];
+      const hidden = new Set<string>();
+      if (isObject(properties))
+        for (const [key, value] of Object.entries(properties))
+          if (isHidden(value, context)) hidden.add(key);
+      for (const key of hiddenKeysOfParts(out, context)) hidden.add(key);
+      if (hidden.size === 0) return out;
+      const required = out["required"];
+      return fromEntries(
+        Object.entries(out).flatMap(([key, value]): [string, Json][] => {
+          if (key === "required" && Array.isArray(required))
+            return [[key, required.filter((k) => !hidden.has(k as string))]];
+          if (key !== "properties" || !isObject(value)) return [[key, value]];
+          return [
+            [
+              key,
+              fromEntries(
+                Object.entries(value).flatMap(([name, property]): [string, Json][] => {
+                  if (
+                    !hidden.has(name) ||
+                    !isObject(properties) ||
+                    !Object.hasOwn(properties, name)
+                  )
+                    return [[name, property]];
+                  return context.direction === "response" ? [] : [[name, refused(property)]];
+                }),
+              ),
+            ],
+          ];
+        }),
+      );
+    },
+    path,
+  );
+}
+
+/** A readOnly property in a request: no value but undefined (`key?: never`), its description kept. */
+function refused(property: Json): JsonObject {
+  const kept = isObject(property)
+    ? Object.entries(property).filter(([key]) => KEPT_ON_HIDDEN.includes(key))
+    : [];
+  return fromEntries<Json>([...kept, ["enum", []]]);
+}
+
+/** Schema names a schema tree refers to directly. */
+function refNames(file: string, schema: Json): string[] {
+  const names: string[] = [];
+  mapSchema(file, schema, (node) => {
+    const target = refTarget(node["$ref"]);
+    if (target !== undefined) names.push(target);
+    return node;
+  });
+  return names;
+}
+
+function reachable(
+  byName: ReadonlyMap<string, ResolvedSchema>,
+  from: Iterable<string>,
+): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...from];
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    if (seen.has(name) || !byName.has(name)) continue;
+    seen.add(name);
+    queue.push(...byName.get(name)!.refersTo);
+  }
+  return seen;
+}
+
+/** `own` and every schema of `within` that reaches one of them. */
+function dependents(
+  byName: ReadonlyMap<string, ResolvedSchema>,
+  within: ReadonlySet<string>,
+  own: readonly string[],
+): Set<string> {
+  const result = new Set(own);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const name of within) {
+      if (result.has(name)) continue;
+      if (byName.get(name)!.refersTo.some((r) => result.has(r))) {
+        result.add(name);
+        grew = true;
+      }
+    }
+  }
+  return result;
+}
