@@ -251,7 +251,7 @@ describe("the parts", () => {
   test("the frame must hold each placeholder exactly once", () => {
     expectError(
       () => spliceFrame("export interface components {}\n", new Map([["schemas", []]]), []),
-      'chunks: the formatted frame does not hold exactly one "__kst_members__: string;"',
+      'chunks: the formatted frame does not hold exactly one "__kst_schemas__: string;"',
       ChunkError,
     );
   });
