@@ -1,5 +1,6 @@
 /**
- * The committed sync config (`upstream.config.json`): where upstream lives and which root schemas to vendor.
+ * The committed sync config (`upstream.config.json`): where upstream lives, which root schemas and which
+ * operations to vendor.
  * Parsing is pure; `readConfig` is the one I/O edge. Unknown keys are refused so a typo cannot be ignored.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -39,9 +40,13 @@ export type SourceConfig = GitHubSourceConfig | OpenApiSourceConfig | FolderSour
 /** Root schema names, or "*" for every schema upstream has. */
 export type Roots = readonly string[] | "*";
 
+/** operationIds, or "*" for every operation upstream has; [] for none. */
+export type Operations = readonly string[] | "*";
+
 export interface SyncConfig {
   source: SourceConfig;
   roots: Roots;
+  operations: Operations;
 }
 
 export const DEFAULT_CONFIG_PATH = "upstream.config.json";
@@ -56,7 +61,11 @@ export const DEFAULT_GITHUB_SOURCE: GitHubSourceConfig = {
   apiBaseUrl: "https://api.github.com",
 };
 
-export const DEFAULT_CONFIG: SyncConfig = { source: DEFAULT_GITHUB_SOURCE, roots: [SEED_ROOT] };
+export const DEFAULT_CONFIG: SyncConfig = {
+  source: DEFAULT_GITHUB_SOURCE,
+  roots: [SEED_ROOT],
+  operations: [],
+};
 
 const COMMIT = /^[0-9a-f]{40}$/;
 
@@ -99,12 +108,18 @@ export function parseConfig(text: string, file: string): SyncConfig {
     throw new SchemaError(file, undefined, `malformed JSON: ${(error as Error).message}`);
   }
   if (!isObject(value)) throw new SchemaError(file, undefined, "expected a JSON object");
-  allowOnly(file, "", value, ["$comment", "source", "roots"]);
+  allowOnly(file, "", value, ["$comment", "source", "roots", "operations"]);
   const source =
     value["source"] === undefined ? DEFAULT_GITHUB_SOURCE : parseSource(file, value["source"]);
+  const operations =
+    value["operations"] === undefined
+      ? DEFAULT_CONFIG.operations
+      : parseOperations(file, value["operations"]);
   const roots =
-    value["roots"] === undefined ? DEFAULT_CONFIG.roots : parseRoots(file, value["roots"]);
-  return { source, roots };
+    value["roots"] === undefined
+      ? DEFAULT_CONFIG.roots
+      : parseRoots(file, value["roots"], operations === "*" || operations.length > 0);
+  return { source, roots, operations };
 }
 
 function parseSource(file: string, source: unknown): SourceConfig {
@@ -128,22 +143,11 @@ function parseSource(file: string, source: unknown): SourceConfig {
           /^\/+|\/+$/g,
           "",
         ),
-        ref: text(file, source, "ref", DEFAULT_GITHUB_SOURCE.ref),
+        ref: commit(file, text(file, source, "ref", DEFAULT_GITHUB_SOURCE.ref)),
         rawBaseUrl: baseUrl(file, source, "rawBaseUrl", DEFAULT_GITHUB_SOURCE.rawBaseUrl),
         apiBaseUrl: baseUrl(file, source, "apiBaseUrl", DEFAULT_GITHUB_SOURCE.apiBaseUrl),
       };
-      if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(github.repo))
-        throw new SchemaError(
-          file,
-          "/source/repo",
-          `expected "owner/name", found ${JSON.stringify(github.repo)}`,
-        );
-      if (!isCommit(github.ref))
-        throw new SchemaError(
-          file,
-          "/source/ref",
-          `expected a pinned commit (40 lowercase hex digits), found ${JSON.stringify(github.ref)}`,
-        );
+      repoName(file, github.repo);
       return github;
     }
     case "openapi": {
@@ -169,16 +173,48 @@ function parseSource(file: string, source: unknown): SourceConfig {
   }
 }
 
-function parseRoots(file: string, roots: unknown): Roots {
+function repoName(file: string, repo: string): string {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo))
+    throw new SchemaError(
+      file,
+      "/source/repo",
+      `expected "owner/name", found ${JSON.stringify(repo)}`,
+    );
+  return repo;
+}
+
+function commit(file: string, ref: string): string {
+  if (!isCommit(ref))
+    throw new SchemaError(
+      file,
+      "/source/ref",
+      `expected a pinned commit (40 lowercase hex digits), found ${JSON.stringify(ref)}`,
+    );
+  return ref;
+}
+
+/** A list may be empty only when operations are selected: something must be vendored. */
+function parseRoots(file: string, roots: unknown, operationsSelected: boolean): Roots {
   if (roots === "*") return "*";
   if (
     !Array.isArray(roots) ||
-    roots.length === 0 ||
+    (roots.length === 0 && !operationsSelected) ||
     !roots.every((r) => typeof r === "string" && r !== "")
   ) {
-    throw new SchemaError(file, "/roots", `expected "*" or a non-empty list of schema names`);
+    throw new SchemaError(
+      file,
+      "/roots",
+      `expected "*" or a non-empty list of schema names (empty only beside a non-empty "operations")`,
+    );
   }
   return roots as string[];
+}
+
+function parseOperations(file: string, operations: unknown): Operations {
+  if (operations === "*") return "*";
+  if (!Array.isArray(operations) || !operations.every((o) => typeof o === "string" && o !== ""))
+    throw new SchemaError(file, "/operations", `expected "*" or a list of operationIds`);
+  return operations as string[];
 }
 
 function allowOnly(file: string, at: string, object: JsonObject, keys: readonly string[]): void {
