@@ -5,6 +5,7 @@ import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { tidyPath } from "./paths.js";
 import {
   chooseSource,
+  isPinnable,
   pinConfigText,
   readConfig,
   type Operations,
@@ -27,8 +28,9 @@ Options:
   --config FILE    sync config (default: upstream.config.json)
   --from SOURCE    override the config's source: github (the GitHub JSON Schema folder), an http(s) URL or
                    a file path of an OpenAPI document, or a folder in the per-file layout
-  --ref COMMIT     pin the GitHub source to this commit (40 hex digits)
-  --pin            with a GitHub source: also write the commit into the config file
+  --ref COMMIT     pin the source to this commit (40 hex digits): the GitHub folder, or an OpenAPI
+                   document configured by repo, path and ref
+  --pin            with --ref: also write the commit into the config file
   --roots A,B      root schema names (default: the config's roots)
   --operations A,B operationIds to vendor, or * for every one (default: the config's operations, or none)
   --all            every upstream schema and every operation (roots and operations "*")
@@ -106,7 +108,10 @@ async function main(): Promise<number> {
     throw new UsageError("--all and --operations exclude each other");
   const loaded = readConfig(values.config);
   const source = chooseSource(loaded.config.source, values.from, values.ref);
-  if (values.pin && source.kind !== "github") throw new UsageError("--pin needs a github source");
+  if (values.pin && !isPinnable(source))
+    throw new UsageError(
+      "--pin needs a github source or an openapi source given by repo, path and ref",
+    );
   const roots: Roots = values.all
     ? "*"
     : values.roots !== undefined
@@ -131,8 +136,8 @@ async function main(): Promise<number> {
     limits,
     frozen: values.frozen,
     ...(values.note !== undefined ? { note: values.note } : {}),
-    ...(values.pin && source.kind === "github"
-      ? { pinConfig: { path: loaded.path, bytes: pinConfigText(loaded, source.ref) } }
+    ...(values.pin && isPinnable(source)
+      ? { pinConfig: { path: loaded.path, bytes: pinConfigText(loaded, source.ref, source.kind) } }
       : {}),
     ...(token ? { githubToken: token } : {}),
     say,

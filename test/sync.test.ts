@@ -10,9 +10,11 @@ import { join } from "node:path";
 import {
   chooseSource,
   DEFAULT_CONFIG,
+  openApiLocation,
   parseConfig,
   pinConfigText,
   readConfig,
+  type OpenApiSourceConfig,
 } from "../scripts/sync/config.js";
 import { classifyLayoutId } from "../scripts/pipeline/layout.js";
 import { parseLock, renderLock, sameApartFromTime, type Lock } from "../scripts/sync/lock.js";
@@ -46,6 +48,8 @@ const SEED_CLOSURE = [
   "klaviyo-postcatalogitemcreatejobresponse-schema.json",
   "klaviyo-relationshiplinks-schema.json",
 ];
+/** klaviyo/openapi's commit of revision 2026-07-15 (../shared/upstream/SOURCES.md). */
+const KLAVIYO_0715 = "70a58ad729495628f90ff72bdac6e41d7148f57f";
 const T1 = () => new Date("2026-01-02T03:04:05.000Z");
 const T2 = () => new Date("2026-02-03T04:05:06.000Z");
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
@@ -233,6 +237,90 @@ describe("config", () => {
       'c.json: /operations: expected "*" or a list of operationIds',
     );
     expect(() => parseConfig('{ "operations": [""] }', "c.json")).toThrow("c.json: /operations:");
+  });
+
+  test("an OpenAPI document pinned by commit: repo, path, ref and rawBaseUrl make the raw URL", () => {
+    const text = JSON.stringify({
+      source: {
+        kind: "openapi",
+        repo: "klaviyo/openapi",
+        path: "openapi/stable.json",
+        ref: KLAVIYO_0715,
+      },
+    });
+    const source = parseConfig(text, "c.json").source;
+    expect(source).toEqual({
+      kind: "openapi",
+      repo: "klaviyo/openapi",
+      path: "openapi/stable.json",
+      ref: KLAVIYO_0715,
+      rawBaseUrl: "https://raw.githubusercontent.com",
+    });
+    expect(openApiLocation(source as OpenApiSourceConfig)).toBe(
+      `https://raw.githubusercontent.com/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`,
+    );
+    // --ref pins it as it pins the github kind; --pin rewrites only the commit.
+    expect(chooseSource(source, undefined, "b".repeat(40))).toEqual({
+      ...source,
+      ref: "b".repeat(40),
+    });
+    expect(
+      JSON.parse(
+        pinConfigText(
+          { path: "c.json", text, config: parseConfig(text, "c.json") },
+          "b".repeat(40),
+        ),
+      ),
+    ).toEqual({ source: { ...JSON.parse(text).source, ref: "b".repeat(40) } });
+    // The location form is not pinned by commit.
+    const located = { kind: "openapi" as const, location: "stable.json" };
+    expect(() => chooseSource(located, undefined, "b".repeat(40))).toThrow(
+      "--ref pins a github source, but the source is openapi stable.json (an openapi source is pinned in its repo, path and ref form)",
+    );
+    const locatedText = '{ "source": { "kind": "openapi", "location": "stable.json" } }';
+    expect(() =>
+      pinConfigText(
+        { path: "c.json", text: locatedText, config: parseConfig(locatedText, "c.json") },
+        "b".repeat(40),
+      ),
+    ).toThrow(
+      "c.json: /source: --pin only pins a github source or an openapi source given by repo, path and ref",
+    );
+  });
+
+  test.each([
+    [
+      { kind: "openapi", repo: "klaviyo/openapi", path: "openapi/stable.json", ref: "main" },
+      'c.json: /source/ref: expected a pinned commit (40 lowercase hex digits), found "main"',
+    ],
+    [
+      { kind: "openapi", repo: "klaviyo", path: "openapi/stable.json", ref: KLAVIYO_0715 },
+      'c.json: /source/repo: expected "owner/name", found "klaviyo"',
+    ],
+    [
+      { kind: "openapi", repo: "klaviyo/openapi", path: "../x.json", ref: KLAVIYO_0715 },
+      'c.json: /source/path: expected a file path inside the repository, found "../x.json"',
+    ],
+    [
+      { kind: "openapi", repo: "klaviyo/openapi", ref: KLAVIYO_0715 },
+      "c.json: /source/path: expected a non-empty string",
+    ],
+    [
+      { kind: "openapi", location: "x.json", ref: KLAVIYO_0715 },
+      "c.json: /source/ref: unknown key (expected one of kind, location)",
+    ],
+    [
+      {
+        kind: "openapi",
+        repo: "klaviyo/openapi",
+        path: "p.json",
+        ref: KLAVIYO_0715,
+        apiBaseUrl: "x",
+      },
+      "c.json: /source/apiBaseUrl: unknown key (expected one of kind, repo, path, ref, rawBaseUrl)",
+    ],
+  ])("refuses the openapi source %j", (source, message) => {
+    expect(() => parseConfig(JSON.stringify({ source }), "c.json")).toThrow(message);
   });
 });
 
@@ -1249,6 +1337,86 @@ describe("the sync CLI (a subprocess against the loopback server)", () => {
     expect(readdirSync(root)).not.toContain("named");
   });
 
+  test("an OpenAPI document pinned by commit: --ref moves the pin and --pin writes it, with the folder and the lock", async () => {
+    const document = Buffer.from(JSON.stringify(openApiDocument()));
+    const github = await startLoopbackGitHub({
+      owner: "klaviyo",
+      repo: "openapi",
+      folder: "openapi",
+      commit: KLAVIYO_0715,
+      files: new Map([["stable.json", document]]),
+    });
+    const dir = join(root, "pinned");
+    mkdirSync(dir);
+    const configPath = join(dir, "upstream.config.json");
+    const config = {
+      $comment: "kept",
+      source: {
+        kind: "openapi",
+        repo: "klaviyo/openapi",
+        path: "openapi/stable.json",
+        ref: "a".repeat(40),
+        rawBaseUrl: github.baseUrl,
+      },
+      roots: [],
+      operations: ["get_item"],
+    };
+    writeFileSync(configPath, JSON.stringify(config, null, 2) + "\n");
+    try {
+      const url = `${github.baseUrl}/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`;
+      const pinned = await run([
+        "--config",
+        configPath,
+        "--out",
+        join(dir, "schemas"),
+        "--lock",
+        join(dir, "schemas.lock.json"),
+        "--ref",
+        KLAVIYO_0715,
+        "--pin",
+        "--quiet",
+      ]);
+      expect(pinned).toMatchObject({ code: 0, stderr: "" });
+      expect(pinned.stdout).toContain(
+        `sync: 6 of 10 files (3 schemas, 1 operation, 1 response, 1 parameter) from openapi ${url} @ sha256:${sha256(document)} → wrote`,
+      );
+      expect(github.requests).toEqual([`/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`]);
+      expect(readdirSync(join(dir, "schemas")).sort()).toEqual(GET_ITEM_CLOSURE);
+      expect(JSON.parse(readFileSync(configPath, "utf8"))).toEqual({
+        ...config,
+        source: { ...config.source, ref: KLAVIYO_0715 },
+      });
+      expect(JSON.parse(readFileSync(join(dir, "schemas.lock.json"), "utf8")).source).toEqual({
+        kind: "openapi",
+        location: url,
+        revision: `sha256:${sha256(document)}`,
+        apiVersion: "v1",
+      });
+      // --pin into a config whose source is of another kind than the one synced is refused.
+      const other = await run([
+        "--config",
+        configPath,
+        "--from",
+        "github",
+        "--ref",
+        KLAVIYO_0715,
+        "--pin",
+      ]);
+      expect(other).toMatchObject({
+        code: 1,
+        stderr: `sync: error: ${configPath}: /source/kind: --pin writes the commit into this config's openapi source, but the source synced is github\n`,
+      });
+      const located = await run(["--from", "https://example.com/stable.json", "--pin"]);
+      expect(located).toMatchObject({
+        code: 2,
+        stderr:
+          "sync: error: --pin needs a github source or an openapi source given by repo, path and ref\n",
+      });
+    } finally {
+      await github.close();
+    }
+  });
+
   test("usage errors exit 2; --help lists every option", async () => {
     const both = await run(["--all", "--roots", "A"]);
     expect(both.code).toBe(2);
@@ -1697,5 +1865,42 @@ describeWithUpstream("sync from the OpenAPI document", UPSTREAM_OPENAPI, hasUpst
       verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences,
     ).toEqual([]);
     rmSync(root, { recursive: true, force: true });
+  });
+
+  test("Klaviyo's document pinned by commit: the raw URL from repo, ref and path (a loopback rawBaseUrl)", async () => {
+    const server = await startLoopbackGitHub({
+      owner: "klaviyo",
+      repo: "openapi",
+      folder: "openapi",
+      commit: KLAVIYO_0715,
+      files: new Map([["stable.json", document()]]),
+    });
+    const root = tempDir("kst-sync-");
+    try {
+      const result = await syncSchemas({
+        source: {
+          kind: "openapi",
+          repo: "klaviyo/openapi",
+          path: "openapi/stable.json",
+          ref: KLAVIYO_0715,
+          rawBaseUrl: server.baseUrl,
+        },
+        roots: [SEED],
+        operations: ["bulk_create_catalog_items"],
+        outDir: join(root, "schemas"),
+        lockPath: join(root, "schemas.lock.json"),
+      });
+      expect(server.requests).toEqual([`/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`]);
+      expect(result.source).toEqual({
+        kind: "openapi",
+        location: `${server.baseUrl}/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`,
+        revision: `sha256:${sha256(document())}`,
+        apiVersion: "2026-07-15",
+      });
+      expect(result.files).toEqual(CLOSURE_0715_OPERATION);
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -23,11 +23,25 @@ export interface GitHubSourceConfig {
   apiBaseUrl: string;
 }
 
-export interface OpenApiSourceConfig {
+export interface LocatedOpenApiSourceConfig {
   kind: "openapi";
   /** An http(s) URL or a file path of an OpenAPI 3.0 document. */
   location: string;
 }
+
+/** An OpenAPI document in a GitHub repository, pinned by commit: `<rawBaseUrl>/<repo>/<ref>/<path>`. */
+export interface PinnedOpenApiSourceConfig {
+  kind: "openapi";
+  /** `owner/name`. */
+  repo: string;
+  /** The document's path inside the repository, e.g. `openapi/stable.json`. */
+  path: string;
+  /** The pinned commit: 40 hex digits, never a branch. */
+  ref: string;
+  rawBaseUrl: string;
+}
+
+export type OpenApiSourceConfig = LocatedOpenApiSourceConfig | PinnedOpenApiSourceConfig;
 
 export interface FolderSourceConfig {
   kind: "folder";
@@ -36,6 +50,9 @@ export interface FolderSourceConfig {
 }
 
 export type SourceConfig = GitHubSourceConfig | OpenApiSourceConfig | FolderSourceConfig;
+
+/** A source that `--ref` pins: the GitHub folder, or an OpenAPI document given by repo, path and ref. */
+export type PinnableSourceConfig = GitHubSourceConfig | PinnedOpenApiSourceConfig;
 
 /** Root schema names, or "*" for every schema upstream has. */
 export type Roots = readonly string[] | "*";
@@ -67,10 +84,34 @@ export const DEFAULT_CONFIG: SyncConfig = {
   operations: [],
 };
 
+export const DEFAULT_RAW_BASE_URL = DEFAULT_GITHUB_SOURCE.rawBaseUrl;
+
 const COMMIT = /^[0-9a-f]{40}$/;
 
 export function isCommit(ref: string): boolean {
   return COMMIT.test(ref);
+}
+
+export function isPinnedOpenApi(source: SourceConfig): source is PinnedOpenApiSourceConfig {
+  return source.kind === "openapi" && !("location" in source);
+}
+
+export function isPinnable(source: SourceConfig): source is PinnableSourceConfig {
+  return source.kind === "github" || isPinnedOpenApi(source);
+}
+
+/** Where an OpenAPI source's document is: its location, or the raw URL its repo, ref and path make. */
+export function openApiLocation(source: OpenApiSourceConfig): string {
+  return "location" in source
+    ? source.location
+    : `${source.rawBaseUrl}/${source.repo}/${source.ref}/${source.path}`;
+}
+
+/** The source for messages: the folder, the document, or the repository and its commit. */
+export function describeSource(source: SourceConfig): string {
+  if (source.kind === "folder") return `folder ${source.path}`;
+  if (source.kind === "openapi") return `openapi ${openApiLocation(source)}`;
+  return `github ${source.repo}@${source.ref}`;
 }
 
 /** The config as read from disk, with its raw text kept for `--pin`. */
@@ -151,13 +192,37 @@ function parseSource(file: string, source: unknown): SourceConfig {
       return github;
     }
     case "openapi": {
-      allowOnly(file, "/source", source, ["kind", "location"]);
-      const location = text(file, source, "location", undefined);
-      return {
+      if (source["location"] !== undefined || source["ref"] === undefined) {
+        allowOnly(file, "/source", source, ["kind", "location"]);
+        const location = text(file, source, "location", undefined);
+        return {
+          kind: "openapi",
+          location:
+            isUrl(location) || isAbsolute(location) || base === "."
+              ? location
+              : join(base, location),
+        };
+      }
+      // Pinned: the document in a GitHub repository at a commit.
+      allowOnly(file, "/source", source, ["kind", "repo", "path", "ref", "rawBaseUrl"]);
+      const pinned: PinnedOpenApiSourceConfig = {
         kind: "openapi",
-        location:
-          isUrl(location) || isAbsolute(location) || base === "." ? location : join(base, location),
+        repo: repoName(file, text(file, source, "repo", undefined)),
+        path: text(file, source, "path", undefined).replace(/^\/+/, ""),
+        ref: commit(file, text(file, source, "ref", undefined)),
+        rawBaseUrl: baseUrl(file, source, "rawBaseUrl", DEFAULT_RAW_BASE_URL),
       };
+      if (
+        pinned.path
+          .split("/")
+          .some((segment) => segment === "" || segment === "." || segment === "..")
+      )
+        throw new SchemaError(
+          file,
+          "/source/path",
+          `expected a file path inside the repository, found ${JSON.stringify(pinned.path)}`,
+        );
+      return pinned;
     }
     case "folder": {
       allowOnly(file, "/source", source, ["kind", "path"]);
@@ -251,8 +316,16 @@ export function isUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
 }
 
-/** The config text with the GitHub source pinned to `ref`, for `--pin`. Other keys keep their values and order. */
-export function pinConfigText(loaded: LoadedConfig, ref: string): string {
+/**
+ * The config text with its source pinned to `ref`, for `--pin`: a github source, or an openapi source in its
+ * repo/path/ref form. `kind` is the kind of the source that was synced (the config's own unless `--from`
+ * chose another), which must be the config's. Other keys keep their values and order.
+ */
+export function pinConfigText(
+  loaded: LoadedConfig,
+  ref: string,
+  kind: SourceConfig["kind"] = loaded.config.source.kind,
+): string {
   if (loaded.text === undefined)
     throw new SchemaError(
       loaded.path,
@@ -261,8 +334,18 @@ export function pinConfigText(loaded: LoadedConfig, ref: string): string {
     );
   const value = JSON.parse(loaded.text) as JsonObject;
   const source = isObject(value["source"]) ? value["source"] : {};
-  if ((source["kind"] ?? "github") !== "github")
-    throw new SchemaError(loaded.path, "/source/kind", "--pin only pins a github source");
+  if (!isPinnable(loaded.config.source))
+    throw new SchemaError(
+      loaded.path,
+      "/source",
+      "--pin only pins a github source or an openapi source given by repo, path and ref",
+    );
+  if (kind !== loaded.config.source.kind)
+    throw new SchemaError(
+      loaded.path,
+      "/source/kind",
+      `--pin writes the commit into this config's ${loaded.config.source.kind} source, but the source synced is ${kind}`,
+    );
   source["ref"] = ref;
   value["source"] = source;
   return JSON.stringify(value, null, 2) + "\n";
@@ -290,9 +373,9 @@ export function chooseSource(
       : { kind: "openapi", location: from };
   }
   if (ref !== undefined) {
-    if (source.kind !== "github")
+    if (!isPinnable(source))
       throw new UsageError(
-        `--ref pins a github source, but the source is ${source.kind} ${source.kind === "folder" ? source.path : source.location}`,
+        `--ref pins a github source, but the source is ${describeSource(source)} (an openapi source is pinned in its repo, path and ref form)`,
       );
     if (!isCommit(ref))
       throw new UsageError(

@@ -18,7 +18,7 @@ import { byCodeUnit } from "../pipeline/json.js";
 import { prepareSchemaSet } from "../pipeline/prepare.js";
 import { COMPONENT_KINDS, type LayoutKind } from "../pipeline/layout.js";
 import { collectClosure, type VendoredFile } from "./closure.js";
-import type { Operations, Roots, SourceConfig } from "./config.js";
+import { openApiLocation, type Operations, type Roots, type SourceConfig } from "./config.js";
 import { DEFAULT_LIMITS, decodeUtf8, type FetchLimits } from "./http.js";
 import {
   hashFiles,
@@ -190,7 +190,7 @@ export async function openSource(
         say,
       });
     case "openapi":
-      return openOpenApiSource(config.location, limits, { withOperations, say });
+      return openOpenApiSource(openApiLocation(config), limits, { withOperations, say });
     case "folder":
       say(`sync: reading the folder ${config.path}`);
       return openFolderSource(config.path, limits);
