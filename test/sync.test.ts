@@ -1161,6 +1161,20 @@ describe("operations (hand-made OpenAPI documents and folders)", () => {
       "klaviyo-y-operation.json: /$id: the operation #/paths/~1api~1x/get is also declared by",
     ],
     [
+      "an operationId that is no file name",
+      { "klaviyo-x-operation.json": operationFile("a/b") },
+      `klaviyo-x-operation.json: /operationId: operationId "a/b" is not usable as a file name`,
+    ],
+    [
+      "a response whose $id names no component",
+      {
+        "klaviyo-x-response.json": Buffer.from(
+          '{ "$id": "#/components/responses/a%20b", "description": "x" }',
+        ),
+      },
+      "klaviyo-x-response.json: /$id: not a component name",
+    ],
+    [
       "a file whose $id is no place sync vendors",
       { "klaviyo-x-operation.json": Buffer.from('{ "$id": "#/components/headers/X" }') },
       'klaviyo-x-operation.json: /$id: "#/components/headers/X" is no place sync vendors',

@@ -10,6 +10,7 @@ import { parseJsonText } from "../pipeline/json-position.js";
 import { byCodeUnit, isObject, type JsonObject } from "../pipeline/json.js";
 import {
   classifyLayoutId,
+  COMPONENT_NAME,
   componentFileName,
   componentKindOfSection,
   operationFileName,
@@ -184,14 +185,28 @@ function parseOne(location: string, file: SourceFile): { vendored: VendoredFile;
     return { vendored: { ...base, kind: "schema", name: loaded!.name, body: loaded!.schema } };
   }
   const body = value as JsonObject;
-  if (layout.kind !== "operation")
+  if (layout.kind !== "operation") {
+    if (!COMPONENT_NAME.test(layout.name))
+      throw new SchemaError(
+        file.path,
+        "/$id",
+        "not a component name: OpenAPI allows only letters, digits, '.', '-' and '_'",
+      );
     return { vendored: { ...base, kind: layout.kind, name: layout.name, body } };
+  }
   const operationId = body["operationId"];
   if (typeof operationId !== "string" || operationId === "")
     throw new SchemaError(
       file.path,
       "/operationId",
       `an operation file needs an operationId (its $id ${JSON.stringify(id)} names an operation)`,
+    );
+  // The rule the OpenAPI split applies: an operationId names the operation's file.
+  if (!COMPONENT_NAME.test(operationId))
+    throw new SchemaError(
+      file.path,
+      "/operationId",
+      `operationId ${JSON.stringify(operationId)} is not usable as a file name: sync allows only letters, digits, '.', '-' and '_'`,
     );
   return { vendored: { ...base, kind: "operation", name: operationId, body }, place: id as string };
 }
