@@ -3,26 +3,37 @@
  */
 import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { tidyPath } from "./paths.js";
-import { chooseSource, pinConfigText, readConfig, type Roots } from "./sync/config.js";
+import {
+  chooseSource,
+  isPinnable,
+  pinConfigText,
+  readConfig,
+  type Operations,
+  type Roots,
+} from "./sync/config.js";
 import { DEFAULT_LIMITS } from "./sync/http.js";
 import { DEFAULT_LOCK_PATH } from "./sync/lock.js";
-import { syncSchemas, verifySchemas } from "./sync/sync.js";
+import { syncSchemas, verifySchemas, type SyncResult } from "./sync/sync.js";
 
 const HELP = `Usage: npm run sync -- [options]
 
-Vendors the closure of the root schemas (the roots and every schema they reference, transitively) from
-upstream into the schema folder, in upstream's one-file-per-schema layout, and writes a lock file with the
-source, its revision, the time and the sha256 of every file. Everything is downloaded and checked before
-anything is written; on any failure the folder, the lock and the config are left as they were.
+Vendors the closure of the root schemas and the selected operations (them, and every schema, response,
+parameter and request body they reference, transitively) from upstream into the schema folder, one file per
+object ($id says where in the OpenAPI document it lives), and writes a lock file with the source, its
+revision, the time and the sha256 of every file. Everything is downloaded and checked before anything is
+written; on any failure the folder, the lock and the config are left as they were. A source without
+operations (the GitHub JSON Schema folder) brings schemas only, and says so.
 
 Options:
   --config FILE    sync config (default: upstream.config.json)
   --from SOURCE    override the config's source: github (the GitHub JSON Schema folder), an http(s) URL or
                    a file path of an OpenAPI document, or a folder in the per-file layout
-  --ref COMMIT     pin the GitHub source to this commit (40 hex digits)
-  --pin            with a GitHub source: also write the commit into the config file
+  --ref COMMIT     pin the source to this commit (40 hex digits): the GitHub folder, or an OpenAPI
+                   document configured by repo, path and ref
+  --pin            with --ref: also write the commit into the config file
   --roots A,B      root schema names (default: the config's roots)
-  --all            every upstream schema (the same as roots "*")
+  --operations A,B operationIds to vendor, or * for every one (default: the config's operations, or none)
+  --all            every upstream schema and every operation (roots and operations "*")
   --out DIR        schema folder, replaced as a whole (default: schemas)
   --lock FILE      lock file (default: schemas.lock.json)
   --frozen         fail unless the result equals the lock exactly (same revision, files and hashes)
@@ -44,6 +55,7 @@ async function main(): Promise<number> {
       ref: { type: "string" },
       pin: { type: "boolean", default: false },
       roots: { type: "string" },
+      operations: { type: "string" },
       all: { type: "boolean", default: false },
       out: { type: "string", default: "schemas" },
       lock: { type: "string", default: DEFAULT_LOCK_PATH },
@@ -92,34 +104,47 @@ async function main(): Promise<number> {
 
   if (values.all && values.roots !== undefined)
     throw new UsageError("--all and --roots exclude each other");
+  if (values.all && values.operations !== undefined)
+    throw new UsageError("--all and --operations exclude each other");
   const loaded = readConfig(values.config);
   const source = chooseSource(loaded.config.source, values.from, values.ref);
-  if (values.pin && source.kind !== "github") throw new UsageError("--pin needs a github source");
+  if (values.pin && !isPinnable(source))
+    throw new UsageError(
+      "--pin needs a github source or an openapi source given by repo, path and ref",
+    );
   const roots: Roots = values.all
     ? "*"
     : values.roots !== undefined
-      ? parseRoots(values.roots)
+      ? parseList("--roots", "schema name", values.roots)
       : loaded.config.roots;
+  const operations: Operations = values.all
+    ? "*"
+    : values.operations === "*"
+      ? "*"
+      : values.operations !== undefined
+        ? parseList("--operations", "operationId", values.operations)
+        : loaded.config.operations;
   const token = process.env["GITHUB_TOKEN"];
 
   const started = performance.now();
   const result = await syncSchemas({
     source,
     roots,
+    operations,
     outDir,
     lockPath,
     limits,
     frozen: values.frozen,
     ...(values.note !== undefined ? { note: values.note } : {}),
-    ...(values.pin && source.kind === "github"
-      ? { pinConfig: { path: loaded.path, bytes: pinConfigText(loaded, source.ref) } }
+    ...(values.pin && isPinnable(source)
+      ? { pinConfig: { path: loaded.path, bytes: pinConfigText(loaded, source.ref, source.kind) } }
       : {}),
     ...(token ? { githubToken: token } : {}),
     say,
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const from = `${result.source.kind} ${result.source.location} @ ${result.source.revision}`;
-  const what = `${result.files.length} of ${result.upstreamCount} schemas from ${from}`;
+  const what = `${vendored(result, operations)} from ${from}`;
   const { folder, lock, config } = result.wrote;
   if (!folder && !lock && !config) {
     process.stdout.write(`sync: ${outDir}/ and ${lockPath} are current: ${what} (${seconds}s)\n`);
@@ -132,13 +157,36 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function parseRoots(text: string): string[] {
-  const roots = text
+/**
+ * "3 of 5 schemas" when only schemas were asked for and vendored (as before operations were vendored);
+ * otherwise "12 of 1637 files (9 schemas, 1 operation, 2 responses)", saying so when the source brought no
+ * operations.
+ */
+function vendored(result: SyncResult, operations: Operations): string {
+  const of = `${result.files.length} of ${result.upstreamCount}`;
+  const asked = operations === "*" || operations.length > 0;
+  if (!asked && result.kinds.schema === result.files.length) return `${of} schemas`;
+  const words: [keyof SyncResult["kinds"], string, string][] = [
+    ["schema", "schema", "schemas"],
+    ["operation", "operation", "operations"],
+    ["response", "response", "responses"],
+    ["parameter", "parameter", "parameters"],
+    ["requestBody", "request body", "request bodies"],
+  ];
+  const parts = words
+    .filter(([kind]) => result.kinds[kind] > 0)
+    .map(([kind, one, many]) => `${result.kinds[kind]} ${result.kinds[kind] === 1 ? one : many}`);
+  const notice = result.noOperations ? "; this source brought no operations" : "";
+  return `${of} files (${parts.length > 0 ? parts.join(", ") : "none"}${notice})`;
+}
+
+function parseList(flag: string, what: string, text: string): string[] {
+  const items = text
     .split(",")
     .map((r) => r.trim())
     .filter((r) => r !== "");
-  if (roots.length === 0) throw new UsageError("--roots needs at least one schema name");
-  return roots;
+  if (items.length === 0) throw new UsageError(`${flag} needs at least one ${what}`);
+  return items;
 }
 
 function positive(flag: string, text: string | undefined, fallback: number): number {

@@ -10,10 +10,13 @@ import { join } from "node:path";
 import {
   chooseSource,
   DEFAULT_CONFIG,
+  openApiLocation,
   parseConfig,
   pinConfigText,
   readConfig,
+  type OpenApiSourceConfig,
 } from "../scripts/sync/config.js";
+import { classifyLayoutId } from "../scripts/pipeline/layout.js";
 import { parseLock, renderLock, sameApartFromTime, type Lock } from "../scripts/sync/lock.js";
 import { gitBlobId, mapLimit } from "../scripts/sync/sources/github.js";
 import { syncSchemas, verifySchemas, type SyncOptions } from "../scripts/sync/sync.js";
@@ -46,6 +49,8 @@ const SEED_CLOSURE = [
   "klaviyo-postcatalogitemcreatejobresponse-schema.json",
   "klaviyo-relationshiplinks-schema.json",
 ];
+/** klaviyo/openapi's commit of revision 2026-07-15 (../shared/upstream/SOURCES.md). */
+const KLAVIYO_0715 = "70a58ad729495628f90ff72bdac6e41d7148f57f";
 const T1 = () => new Date("2026-01-02T03:04:05.000Z");
 const T2 = () => new Date("2026-02-03T04:05:06.000Z");
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
@@ -230,6 +235,108 @@ describe("config", () => {
       roots: ["X"],
     });
   });
+
+  test('operations: none by default, "*" or a list of operationIds; roots may then be empty', () => {
+    expect(parseConfig("{}", "c.json").operations).toEqual([]);
+    expect(parseConfig('{ "operations": "*" }', "c.json").operations).toBe("*");
+    expect(
+      parseConfig('{ "operations": ["get_profile", "bulk_create_catalog_items"] }', "c.json"),
+    ).toMatchObject({ roots: [SEED], operations: ["get_profile", "bulk_create_catalog_items"] });
+    expect(parseConfig('{ "roots": [], "operations": ["get_profile"] }', "c.json").roots).toEqual(
+      [],
+    );
+    expect(() => parseConfig('{ "roots": [], "operations": [] }', "c.json")).toThrow(
+      'c.json: /roots: expected "*" or a non-empty list of schema names (empty only beside a non-empty "operations")',
+    );
+    expect(() => parseConfig('{ "operations": "all" }', "c.json")).toThrow(
+      'c.json: /operations: expected "*" or a list of operationIds',
+    );
+    expect(() => parseConfig('{ "operations": [""] }', "c.json")).toThrow("c.json: /operations:");
+  });
+
+  test("an OpenAPI document pinned by commit: repo, path, ref and rawBaseUrl make the raw URL", () => {
+    const text = JSON.stringify({
+      source: {
+        kind: "openapi",
+        repo: "klaviyo/openapi",
+        path: "openapi/stable.json",
+        ref: KLAVIYO_0715,
+      },
+    });
+    const source = parseConfig(text, "c.json").source;
+    expect(source).toEqual({
+      kind: "openapi",
+      repo: "klaviyo/openapi",
+      path: "openapi/stable.json",
+      ref: KLAVIYO_0715,
+      rawBaseUrl: "https://raw.githubusercontent.com",
+    });
+    expect(openApiLocation(source as OpenApiSourceConfig)).toBe(
+      `https://raw.githubusercontent.com/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`,
+    );
+    // --ref pins it as it pins the github kind; --pin rewrites only the commit.
+    expect(chooseSource(source, undefined, "b".repeat(40))).toEqual({
+      ...source,
+      ref: "b".repeat(40),
+    });
+    expect(
+      JSON.parse(
+        pinConfigText(
+          { path: "c.json", text, config: parseConfig(text, "c.json") },
+          "b".repeat(40),
+        ),
+      ),
+    ).toEqual({ source: { ...JSON.parse(text).source, ref: "b".repeat(40) } });
+    // The location form is not pinned by commit.
+    const located = { kind: "openapi" as const, location: "stable.json" };
+    expect(() => chooseSource(located, undefined, "b".repeat(40))).toThrow(
+      "--ref pins a github source, but the source is openapi stable.json (an openapi source is pinned in its repo, path and ref form)",
+    );
+    const locatedText = '{ "source": { "kind": "openapi", "location": "stable.json" } }';
+    expect(() =>
+      pinConfigText(
+        { path: "c.json", text: locatedText, config: parseConfig(locatedText, "c.json") },
+        "b".repeat(40),
+      ),
+    ).toThrow(
+      "c.json: /source: --pin only pins a github source or an openapi source given by repo, path and ref",
+    );
+  });
+
+  test.each([
+    [
+      { kind: "openapi", repo: "klaviyo/openapi", path: "openapi/stable.json", ref: "main" },
+      'c.json: /source/ref: expected a pinned commit (40 lowercase hex digits), found "main"',
+    ],
+    [
+      { kind: "openapi", repo: "klaviyo", path: "openapi/stable.json", ref: KLAVIYO_0715 },
+      'c.json: /source/repo: expected "owner/name", found "klaviyo"',
+    ],
+    [
+      { kind: "openapi", repo: "klaviyo/openapi", path: "../x.json", ref: KLAVIYO_0715 },
+      'c.json: /source/path: expected a file path inside the repository, found "../x.json"',
+    ],
+    [
+      { kind: "openapi", repo: "klaviyo/openapi", ref: KLAVIYO_0715 },
+      "c.json: /source/path: expected a non-empty string",
+    ],
+    [
+      { kind: "openapi", location: "x.json", ref: KLAVIYO_0715 },
+      "c.json: /source/ref: unknown key (expected one of kind, location)",
+    ],
+    [
+      {
+        kind: "openapi",
+        repo: "klaviyo/openapi",
+        path: "p.json",
+        ref: KLAVIYO_0715,
+        apiBaseUrl: "x",
+      },
+      "c.json: /source/apiBaseUrl: unknown key (expected one of kind, repo, path, ref, rawBaseUrl)",
+    ],
+  ])("refuses the openapi source %j", (source, message) => {
+    expect(() => parseConfig(JSON.stringify({ source }), "c.json")).toThrow(message);
+  });
 });
 
 describe("lock", () => {
@@ -257,6 +364,28 @@ describe("lock", () => {
     });
     expect(sameApartFromTime(lock, { ...lock, syncedAt: "2030-01-01T00:00:00.000Z" })).toBe(true);
     expect(sameApartFromTime(lock, { ...lock, files: { "a.json": "2".repeat(64) } })).toBe(false);
+  });
+
+  test("records the selected operations after roots, and only when some are selected", () => {
+    const withOperations = { ...lock, operations: ["b_op", "a_op"] };
+    const text = renderLock(withOperations);
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      "lockVersion",
+      "source",
+      "roots",
+      "operations",
+      "syncedAt",
+      "files",
+    ]);
+    expect(parseLock(text, "l.json").operations).toEqual(["b_op", "a_op"]);
+    expect(JSON.parse(renderLock({ ...lock, operations: "*" })).operations).toBe("*");
+    // None selected: the lock reads as one written before operations were vendored, byte for byte.
+    expect(renderLock({ ...lock, operations: [] })).toBe(renderLock(lock));
+    expect(sameApartFromTime(lock, { ...lock, operations: [] })).toBe(true);
+    expect(sameApartFromTime(lock, withOperations)).toBe(false);
+    expect(() => parseLock(text.replace('"b_op"', "7"), "l.json")).toThrow(
+      'l.json: /operations: not a lock file: expected "*" or a list of operationIds',
+    );
   });
 
   test.each([
@@ -697,6 +826,433 @@ describe("sync from a loopback GitHub (hand-made set)", () => {
   });
 });
 
+/** A small OpenAPI document with every vendored kind; each test gets a fresh copy to change. */
+function openApiDocument() {
+  return {
+    openapi: "3.0.2",
+    info: { title: "t", version: "v1" },
+    paths: {
+      "/api/items/{id}": {
+        summary: "dropped with the path item",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        get: {
+          operationId: "get_item",
+          parameters: [{ $ref: "#/components/parameters/Revision" }],
+          responses: {
+            "200": {
+              description: "ok",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Item" } } },
+            },
+            "4XX": { $ref: "#/components/responses/ClientError" },
+          },
+        },
+        delete: { operationId: "delete_item", responses: { "204": { description: "gone" } } },
+      },
+      "/api/items": {
+        post: {
+          operationId: "create_item",
+          requestBody: { $ref: "#/components/requestBodies/NewItem" },
+          responses: {
+            "201": { description: "made" },
+            "4XX": { $ref: "#/components/responses/ClientError" },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Item: { type: "object", properties: { tag: { $ref: "#/components/schemas/Tag" } } },
+        Tag: { type: "string" },
+        Error: { type: "object", properties: { detail: { type: "string" } } },
+        Unused: { type: "integer" },
+      },
+      responses: {
+        ClientError: {
+          description: "client error",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      },
+      parameters: {
+        Revision: { name: "revision", in: "header", required: true, schema: { type: "string" } },
+      },
+      requestBodies: {
+        NewItem: {
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Item" } } },
+        },
+      },
+      securitySchemes: { Key: { type: "apiKey", in: "header", name: "Authorization" } },
+    },
+  };
+}
+type OpenApiDocument = ReturnType<typeof openApiDocument>;
+
+const GET_ITEM_CLOSURE = [
+  "klaviyo-clienterror-response.json",
+  "klaviyo-error-schema.json",
+  "klaviyo-get_item-operation.json",
+  "klaviyo-item-schema.json",
+  "klaviyo-revision-parameter.json",
+  "klaviyo-tag-schema.json",
+];
+const EVERY_OPERATION = [
+  ...GET_ITEM_CLOSURE,
+  "klaviyo-create_item-operation.json",
+  "klaviyo-delete_item-operation.json",
+  "klaviyo-newitem-request-body.json",
+].sort();
+
+describe("operations (hand-made OpenAPI documents and folders)", () => {
+  let docs: string;
+  beforeAll(() => {
+    docs = tempDir("kst-sync-docs-");
+  });
+  afterAll(() => rmSync(docs, { recursive: true, force: true }));
+  let count = 0;
+  const write = (document: unknown) => {
+    const path = join(docs, `openapi-${++count}.json`);
+    writeFileSync(path, JSON.stringify(document, null, 2));
+    return path;
+  };
+  const sync = (root: string, location: string, extra: Partial<SyncOptions> = {}) =>
+    syncSchemas({
+      source: { kind: "openapi", location },
+      roots: [],
+      operations: ["get_item"],
+      outDir: join(root, "schemas"),
+      lockPath: join(root, "schemas.lock.json"),
+      now: T1,
+      ...extra,
+    });
+  const read = (root: string, file: string) =>
+    JSON.parse(readFileSync(join(root, "schemas", file), "utf8"));
+
+  test("an operation brings the components it references and their schemas, each in its file", async () => {
+    const root = tempDir("kst-sync-");
+    const location = write(openApiDocument());
+    const result = await sync(root, location);
+    expect(result.files).toEqual(GET_ITEM_CLOSURE);
+    expect(readdirSync(join(root, "schemas")).sort()).toEqual(GET_ITEM_CLOSURE);
+    expect(result.kinds).toEqual({
+      schema: 3,
+      response: 1,
+      parameter: 1,
+      requestBody: 0,
+      operation: 1,
+    });
+    expect(result.noOperations).toBe(false);
+    const doc = openApiDocument();
+    expect(readFileSync(join(root, "schemas", "klaviyo-get_item-operation.json"), "utf8")).toBe(
+      JSON.stringify(
+        {
+          $id: "#/paths/~1api~1items~1{id}/get",
+          operationId: "get_item",
+          parameters: [
+            ...doc.paths["/api/items/{id}"].parameters,
+            ...doc.paths["/api/items/{id}"].get.parameters,
+          ],
+          responses: doc.paths["/api/items/{id}"].get.responses,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+    expect(read(root, "klaviyo-clienterror-response.json")).toEqual({
+      $id: "#/components/responses/ClientError",
+      ...doc.components.responses.ClientError,
+    });
+    expect(read(root, "klaviyo-revision-parameter.json")).toEqual({
+      $id: "#/components/parameters/Revision",
+      ...doc.components.parameters.Revision,
+    });
+    expect(read(root, "klaviyo-error-schema.json")).toEqual({
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "#/components/schemas/Error",
+      title: "Error",
+      ...doc.components.schemas.Error,
+    });
+    const lock = JSON.parse(readFileSync(join(root, "schemas.lock.json"), "utf8"));
+    expect(lock).toMatchObject({ roots: [], operations: ["get_item"] });
+    expect(lock.files).toEqual(
+      Object.fromEntries(
+        GET_ITEM_CLOSURE.map((f) => [f, sha256(readFileSync(join(root, "schemas", f)))]),
+      ),
+    );
+
+    // Every operation: the request body too; a component nothing references is not vendored.
+    const every = await sync(root, location, { operations: "*" });
+    expect(every.files).toEqual(EVERY_OPERATION);
+    expect(read(root, "klaviyo-newitem-request-body.json")).toEqual({
+      $id: "#/components/requestBodies/NewItem",
+      ...doc.components.requestBodies.NewItem,
+    });
+    // With roots "*" every schema comes too.
+    const all = await sync(root, location, { roots: "*", operations: "*" });
+    expect(all.files).toEqual([...EVERY_OPERATION, "klaviyo-unused-schema.json"].sort());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test("no operations selected: the document is read for its schemas only, as before", async () => {
+    const root = tempDir("kst-sync-");
+    const doc = openApiDocument();
+    // Without operations an operation's missing operationId is not looked at.
+    delete (doc.paths["/api/items"].post as { operationId?: string }).operationId;
+    const result = await sync(root, write(doc), { roots: ["Item"], operations: [] });
+    expect(result.files).toEqual(["klaviyo-item-schema.json", "klaviyo-tag-schema.json"]);
+    expect(result.upstreamCount).toBe(4);
+    expect(
+      Object.keys(JSON.parse(readFileSync(join(root, "schemas.lock.json"), "utf8"))),
+    ).not.toContain("operations");
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test("a folder holding operation files in the layout vendors them as the document does", async () => {
+    const [fromDoc, fromFolder, again] = [
+      tempDir("kst-sync-"),
+      tempDir("kst-sync-"),
+      tempDir("kst-sync-"),
+    ];
+    const location = write(openApiDocument());
+    await sync(fromDoc, location, { roots: "*", operations: "*" });
+    const folder = join(fromDoc, "schemas");
+    const result = await sync(fromFolder, location, {
+      source: { kind: "folder", path: folder },
+    });
+    expect(result.files).toEqual(GET_ITEM_CLOSURE);
+    const direct = await sync(again, location);
+    expect(snapshotFolder(join(fromFolder, "schemas"))).toEqual(
+      snapshotFolder(join(again, "schemas")),
+    );
+    expect(direct.files).toEqual(result.files);
+    rmSync(fromDoc, { recursive: true, force: true });
+    rmSync(fromFolder, { recursive: true, force: true });
+    rmSync(again, { recursive: true, force: true });
+  });
+
+  test("the lock hashes operation files: --verify catches a tampered one, --frozen holds operations to the lock", async () => {
+    const root = tempDir("kst-sync-");
+    const location = write(openApiDocument());
+    await sync(root, location, { operations: "*" });
+    const lockPath = join(root, "schemas.lock.json");
+    const before = state(root);
+    await expect(
+      sync(root, location, { operations: "*", frozen: true, now: T2 }),
+    ).resolves.toMatchObject({
+      wrote: { folder: false, lock: false, config: false },
+    });
+    await expect(sync(root, location, { operations: ["get_item"], frozen: true })).rejects.toThrow(
+      `${lockPath}: --frozen: the result differs from the lock (0 files added, 3 removed; klaviyo-create_item-operation.json is no longer vendored)`,
+    );
+    const more = openApiDocument();
+    (more.paths["/api/items"] as Record<string, unknown>)["put"] = {
+      operationId: "put_item",
+      responses: {},
+    };
+    await expect(sync(root, write(more), { operations: "*", frozen: true })).rejects.toThrow(
+      "--frozen: the lock pins openapi revision sha256:",
+    );
+    expect(state(root)).toEqual(before);
+
+    const file = join(root, "schemas", "klaviyo-delete_item-operation.json");
+    const original = readFileSync(file);
+    writeFileSync(file, original.toString("utf8").replace('"gone"', '"went"'));
+    expect(verifySchemas(join(root, "schemas"), lockPath).differences).toEqual([
+      {
+        file: "klaviyo-delete_item-operation.json",
+        problem: "mismatch",
+        expected: sha256(original),
+        actual: sha256(readFileSync(file)),
+      },
+    ]);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  // With every operation selected they are walked in operationId order: the first to fail names the place.
+  const documentFailures: [
+    string,
+    (doc: OpenApiDocument) => void,
+    Partial<SyncOptions>,
+    (doc: string) => string,
+  ][] = [
+    [
+      "an operation without an operationId",
+      (doc) => {
+        delete (doc.paths["/api/items"].post as { operationId?: string }).operationId;
+      },
+      {},
+      (doc) =>
+        `${doc}: /paths/~1api~1items/post: operation without an operationId: sync names each operation's file by its operationId`,
+    ],
+    [
+      "two operations with one operationId",
+      (doc) => {
+        doc.paths["/api/items"].post.operationId = "delete_item";
+      },
+      {},
+      (doc) =>
+        `${doc}: /paths/~1api~1items/post/operationId: duplicate operationId "delete_item": /paths/~1api~1items~1{id}/delete has it too`,
+    ],
+    [
+      "a $ref to a response the document lacks",
+      (doc) => {
+        delete (doc.components.responses as { ClientError?: unknown }).ClientError;
+      },
+      {},
+      (doc) =>
+        `${doc}#/paths/~1api~1items/post: /responses/4XX/$ref: $ref "#/components/responses/ClientError" points at no response named "ClientError" upstream (searched 9 files at ${doc})`,
+    ],
+    [
+      "a $ref to a parameter the document lacks, from a path-level parameter",
+      (doc) => {
+        doc.paths["/api/items/{id}"].parameters = [
+          { $ref: "#/components/parameters/Nope" },
+        ] as never;
+      },
+      {},
+      (doc) =>
+        `${doc}#/paths/~1api~1items~1{id}/delete: /parameters/0/$ref: $ref "#/components/parameters/Nope" points at no parameter named "Nope" upstream`,
+    ],
+    [
+      "a $ref from a response component to a schema the document lacks",
+      (doc) => {
+        delete (doc.components.schemas as { Error?: unknown }).Error;
+      },
+      {},
+      (doc) =>
+        `${doc}#/components/responses/ClientError: /content/application~1json/schema/$ref: $ref "#/components/schemas/Error" points at no schema named "Error" upstream`,
+    ],
+    [
+      "a $ref to a kind of component sync does not vendor",
+      (doc) => {
+        (doc.components.responses.ClientError as Record<string, unknown>)["headers"] = {
+          "X-Rate": { $ref: "#/components/headers/Rate" },
+        };
+      },
+      {},
+      (doc) =>
+        `${doc}#/components/responses/ClientError: /headers/X-Rate/$ref: $ref "#/components/headers/Rate" points at a component in components.headers, which sync does not vendor`,
+    ],
+    [
+      "a $ref out of the document",
+      (doc) => {
+        doc.paths["/api/items/{id}"].get.responses["200"].content["application/json"].schema.$ref =
+          "https://example.com/item.json";
+      },
+      {},
+      (doc) =>
+        `${doc}#/paths/~1api~1items~1{id}/get: /responses/200/content/application~1json/schema/$ref: $ref "https://example.com/item.json" is a URL`,
+    ],
+    [
+      "an operationId the document lacks",
+      () => {},
+      { operations: ["get_item", "nope"] },
+      (doc) =>
+        `${doc}: operation "nope" is not upstream: no file declares that operationId (searched 10 files at ${doc})`,
+    ],
+  ];
+
+  test.each(documentFailures)(
+    "%s: a one-line error, and the folder and the lock stay byte for byte",
+    async (_, change, extra, message) => {
+      const root = tempDir("kst-sync-");
+      await sync(root, write(openApiDocument()), { operations: "*" });
+      const before = state(root);
+      const doc = openApiDocument();
+      change(doc);
+      const location = write(doc);
+      const error = await sync(root, location, { operations: "*", now: T2, ...extra }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.name).toBe("SchemaError");
+      expect(error?.message).toContain(message(location));
+      expect(error?.message).not.toContain("\n");
+      expect(state(root)).toEqual(before);
+      rmSync(root, { recursive: true, force: true });
+    },
+  );
+
+  const operationFile = (id: string | undefined, path = "/api/x", method = "get") =>
+    Buffer.from(
+      JSON.stringify(
+        {
+          $id: `#/paths/${path.replace(/\//g, "~1")}/${method}`,
+          ...(id ? { operationId: id } : {}),
+          responses: {},
+        },
+        null,
+        2,
+      ),
+    );
+  const folderFailures: [string, Record<string, Buffer>, string][] = [
+    [
+      "an operation file without an operationId",
+      { "klaviyo-x-operation.json": operationFile(undefined) },
+      'klaviyo-x-operation.json: /operationId: an operation file needs an operationId (its $id "#/paths/~1api~1x/get" names an operation)',
+    ],
+    [
+      "two operation files with one operationId",
+      {
+        "klaviyo-x-operation.json": operationFile("x"),
+        "other-operation.json": operationFile("x", "/api/y"),
+      },
+      'other-operation.json: operationId "x" is also declared by',
+    ],
+    [
+      "two operation files for one place",
+      {
+        "klaviyo-x-operation.json": operationFile("x"),
+        "klaviyo-y-operation.json": operationFile("y"),
+      },
+      "klaviyo-y-operation.json: /$id: the operation #/paths/~1api~1x/get is also declared by",
+    ],
+    [
+      "an operationId that is no file name",
+      { "klaviyo-x-operation.json": operationFile("a/b") },
+      `klaviyo-x-operation.json: /operationId: operationId "a/b" is not usable as a file name`,
+    ],
+    [
+      "a response whose $id names no component",
+      {
+        "klaviyo-x-response.json": Buffer.from(
+          '{ "$id": "#/components/responses/a%20b", "description": "x" }',
+        ),
+      },
+      "klaviyo-x-response.json: /$id: not a component name",
+    ],
+    [
+      "a file whose $id is no place sync vendors",
+      { "klaviyo-x-operation.json": Buffer.from('{ "$id": "#/components/headers/X" }') },
+      'klaviyo-x-operation.json: /$id: "#/components/headers/X" is no place sync vendors',
+    ],
+  ];
+
+  test.each(folderFailures)(
+    "a folder with %s: a one-line error, nothing written",
+    async (_, files, message) => {
+      const root = tempDir("kst-sync-");
+      const folder = join(root, "upstream");
+      mkdirSync(folder);
+      writeFileSync(
+        join(folder, "klaviyo-leaf-schema.json"),
+        FIXTURE.get("klaviyo-leaf-schema.json")!,
+      );
+      for (const [name, bytes] of Object.entries(files)) writeFileSync(join(folder, name), bytes);
+      const before = state(root);
+      await expect(
+        syncSchemas({
+          source: { kind: "folder", path: folder },
+          roots: ["Leaf"],
+          operations: "*",
+          outDir: join(root, "schemas"),
+          lockPath: join(root, "schemas.lock.json"),
+        }),
+      ).rejects.toThrow(message);
+      expect(state(root)).toEqual(before);
+      rmSync(root, { recursive: true, force: true });
+    },
+  );
+});
+
 describe("the sync CLI (a subprocess against the loopback server)", () => {
   let server: LoopbackGitHub;
   let root: string;
@@ -799,10 +1355,137 @@ describe("the sync CLI (a subprocess against the loopback server)", () => {
     expect(state(sub)).toEqual(before);
   });
 
+  test("operations from a source that has none: schemas only, and the line says so; a named one is an error", async () => {
+    const out = (name: string) => [
+      "--out",
+      join(root, name, "schemas"),
+      "--lock",
+      join(root, name, "schemas.lock.json"),
+    ];
+    const every = await run([
+      "--config",
+      join(root, "good.json"),
+      ...out("ops"),
+      "--operations",
+      "*",
+      "--quiet",
+    ]);
+    expect(every).toMatchObject({ code: 0, stderr: "" });
+    expect(every.stdout).toMatch(
+      /^sync: 3 of 5 files \(3 schemas; this source brought no operations\) from github http:\/\/127\.0\.0\.1:\d+\/\S+ @ 2ed7729f40aa23cac145e1e784890caf59205093 → wrote .*schemas\/, .*schemas\.lock\.json in \d+\.\d\ds\n$/,
+    );
+    expect(readdirSync(join(root, "ops", "schemas")).sort()).toEqual(ROOT_CLOSURE);
+    expect(
+      JSON.parse(readFileSync(join(root, "ops", "schemas.lock.json"), "utf8")).operations,
+    ).toBe("*");
+
+    const named = await run([
+      "--config",
+      join(root, "good.json"),
+      ...out("named"),
+      "--operations",
+      "get_profile",
+      "--quiet",
+    ]);
+    const location = `${server.baseUrl}/api-evangelist/klaviyo/${LOOPBACK_COMMIT}/json-schema/`;
+    expect(named).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `sync: error: ${location}: operation "get_profile" is not upstream: this source has no operations (searched 5 files at ${location})\n`,
+    });
+    expect(readdirSync(root)).not.toContain("named");
+  });
+
+  test("an OpenAPI document pinned by commit: --ref moves the pin and --pin writes it, with the folder and the lock", async () => {
+    const document = Buffer.from(JSON.stringify(openApiDocument()));
+    const github = await startLoopbackGitHub({
+      owner: "klaviyo",
+      repo: "openapi",
+      folder: "openapi",
+      commit: KLAVIYO_0715,
+      files: new Map([["stable.json", document]]),
+    });
+    const dir = join(root, "pinned");
+    mkdirSync(dir);
+    const configPath = join(dir, "upstream.config.json");
+    const config = {
+      $comment: "kept",
+      source: {
+        kind: "openapi",
+        repo: "klaviyo/openapi",
+        path: "openapi/stable.json",
+        ref: "a".repeat(40),
+        rawBaseUrl: github.baseUrl,
+      },
+      roots: [],
+      operations: ["get_item"],
+    };
+    writeFileSync(configPath, JSON.stringify(config, null, 2) + "\n");
+    try {
+      const url = `${github.baseUrl}/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`;
+      const pinned = await run([
+        "--config",
+        configPath,
+        "--out",
+        join(dir, "schemas"),
+        "--lock",
+        join(dir, "schemas.lock.json"),
+        "--ref",
+        KLAVIYO_0715,
+        "--pin",
+        "--quiet",
+      ]);
+      expect(pinned).toMatchObject({ code: 0, stderr: "" });
+      expect(pinned.stdout).toContain(
+        `sync: 6 of 10 files (3 schemas, 1 operation, 1 response, 1 parameter) from openapi ${url} @ sha256:${sha256(document)} → wrote`,
+      );
+      expect(github.requests).toEqual([`/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`]);
+      expect(readdirSync(join(dir, "schemas")).sort()).toEqual(GET_ITEM_CLOSURE);
+      expect(JSON.parse(readFileSync(configPath, "utf8"))).toEqual({
+        ...config,
+        source: { ...config.source, ref: KLAVIYO_0715 },
+      });
+      expect(JSON.parse(readFileSync(join(dir, "schemas.lock.json"), "utf8")).source).toEqual({
+        kind: "openapi",
+        location: url,
+        revision: `sha256:${sha256(document)}`,
+        apiVersion: "v1",
+      });
+      // --pin into a config whose source is of another kind than the one synced is refused.
+      const other = await run([
+        "--config",
+        configPath,
+        "--from",
+        "github",
+        "--ref",
+        KLAVIYO_0715,
+        "--pin",
+      ]);
+      expect(other).toMatchObject({
+        code: 1,
+        stderr: `sync: error: ${configPath}: /source/kind: --pin writes the commit into this config's openapi source, but the source synced is github\n`,
+      });
+      const located = await run(["--from", "https://example.com/stable.json", "--pin"]);
+      expect(located).toMatchObject({
+        code: 2,
+        stderr:
+          "sync: error: --pin needs a github source or an openapi source given by repo, path and ref\n",
+      });
+    } finally {
+      await github.close();
+    }
+  });
+
   test("usage errors exit 2; --help lists every option", async () => {
     const both = await run(["--all", "--roots", "A"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toBe("sync: error: --all and --roots exclude each other\n");
+    expect((await run(["--all", "--operations", "a"])).stderr).toBe(
+      "sync: error: --all and --operations exclude each other\n",
+    );
+    expect((await run(["--operations", ","])).stderr).toBe(
+      "sync: error: --operations needs at least one operationId\n",
+    );
     expect((await run(["--timeout", "soon"])).stderr).toBe(
       "sync: error: --timeout soon: expected a positive whole number\n",
     );
@@ -814,6 +1497,7 @@ describe("the sync CLI (a subprocess against the loopback server)", () => {
       "--ref COMMIT",
       "--pin",
       "--roots A,B",
+      "--operations A,B",
       "--all",
       "--out DIR",
       "--lock FILE",
@@ -939,6 +1623,26 @@ describeWithUpstream(
       rmSync(root, { recursive: true, force: true });
     });
 
+    test("operations from the JSON Schema folder, which has none: its schemas only, and it says so", async () => {
+      const root = tempDir("kst-sync-");
+      const lines: string[] = [];
+      const result = await run(root, { operations: "*", say: (line) => lines.push(line) });
+      expect(result.files).toEqual(SEED_CLOSURE);
+      expect(result.noOperations).toBe(true);
+      expect(result.kinds).toMatchObject({ schema: 7, operation: 0 });
+      expect(lines).toContain(
+        "sync: this source brought no operations (it holds none); only schemas are vendored",
+      );
+      // A named operation it lacks is an error, as a missing root is, and nothing is written.
+      const other = tempDir("kst-sync-");
+      await expect(run(other, { operations: ["bulk_create_catalog_items"] })).rejects.toThrow(
+        `operation "bulk_create_catalog_items" is not upstream: this source has no operations (searched 1194 files at ${server.baseUrl}/`,
+      );
+      expect(readdirSync(other)).toEqual([]);
+      rmSync(root, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
+    });
+
     test("from a local folder: the same closure and the same bytes as over HTTP", async () => {
       const [http, local] = [tempDir("kst-sync-"), tempDir("kst-sync-")];
       await run(http);
@@ -966,6 +1670,17 @@ describeWithUpstream("sync from the OpenAPI document", UPSTREAM_OPENAPI, hasUpst
     ...SEED_CLOSURE,
     "klaviyo-agenthints-schema.json",
     "klaviyo-responsemeta-schema.json",
+  ].sort();
+  // With bulk_create_catalog_items: its request body's closure and its two error responses.
+  const CLOSURE_0715_OPERATION = [
+    ...CLOSURE_0715,
+    "klaviyo-bulk_create_catalog_items-operation.json",
+    "klaviyo-catalogcategoryenum-schema.json",
+    "klaviyo-catalogitemcreatejobcreatequery-schema.json",
+    "klaviyo-catalogitemcreatejobcreatequeryresourceobject-schema.json",
+    "klaviyo-catalogitemcreatequeryresourceobject-schema.json",
+    "klaviyo-clienterror-response.json",
+    "klaviyo-servererror-response.json",
   ].sort();
 
   test("from the file: the closure split into upstream's layout, with $schema, $id and title", async () => {
@@ -1040,6 +1755,211 @@ describeWithUpstream("sync from the OpenAPI document", UPSTREAM_OPENAPI, hasUpst
       await server.close();
       rmSync(fromUrl, { recursive: true, force: true });
       rmSync(fromFile, { recursive: true, force: true });
+    }
+  });
+  const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+  /** The document's operations, counted and listed straight from it (not through the layout module). */
+  const documentOperations = (doc: {
+    paths: Record<string, Record<string, { operationId: string }>>;
+  }) =>
+    Object.entries(doc.paths).flatMap(([path, item]) =>
+      METHODS.filter((m) => item[m] !== undefined).map((method) => ({
+        path,
+        method,
+        operation: item[method]!,
+      })),
+    );
+
+  test("--roots the seed --operations bulk_create_catalog_items: the operation, its responses and both closures", async () => {
+    const root = tempDir("kst-sync-");
+    const result = await syncSchemas({
+      source: { kind: "openapi", location: UPSTREAM_OPENAPI },
+      roots: [SEED],
+      operations: ["bulk_create_catalog_items"],
+      outDir: join(root, "schemas"),
+      lockPath: join(root, "schemas.lock.json"),
+      now: T1,
+    });
+    const doc = JSON.parse(document().toString("utf8"));
+    const operation = doc.paths["/api/catalog-item-bulk-create-jobs"].post;
+    // The schema closure of the request body and of the 202 response, by a plain walk of the document.
+    const closure = new Set<string>();
+    const todo = [
+      operation.requestBody.content["application/vnd.api+json"].schema.$ref,
+      operation.responses["202"].content["application/vnd.api+json"].schema.$ref,
+    ];
+    const refs = (value: unknown): string[] =>
+      Array.isArray(value)
+        ? value.flatMap(refs)
+        : typeof value === "object" && value !== null
+          ? [
+              ...(typeof (value as { $ref?: unknown }).$ref === "string"
+                ? [(value as { $ref: string }).$ref]
+                : []),
+              ...Object.values(value).flatMap(refs),
+            ]
+          : [];
+    while (todo.length > 0) {
+      const name = todo.pop()!.replace("#/components/schemas/", "");
+      if (closure.has(name)) continue;
+      closure.add(name);
+      todo.push(...refs(doc.components.schemas[name]));
+    }
+    expect([...closure].map((name) => `klaviyo-${name.toLowerCase()}-schema.json`).sort()).toEqual(
+      CLOSURE_0715_OPERATION.filter((f) => f.endsWith("-schema.json")),
+    );
+    expect(result.files).toEqual(CLOSURE_0715_OPERATION);
+    expect(readdirSync(join(root, "schemas")).sort()).toEqual(CLOSURE_0715_OPERATION);
+    expect(result.kinds).toEqual({
+      schema: 13,
+      response: 2,
+      parameter: 0,
+      requestBody: 0,
+      operation: 1,
+    });
+
+    const text = readFileSync(
+      join(root, "schemas", "klaviyo-bulk_create_catalog_items-operation.json"),
+      "utf8",
+    );
+    const file = JSON.parse(text);
+    expect(file).toEqual({
+      $id: "#/paths/~1api~1catalog-item-bulk-create-jobs/post",
+      operationId: "bulk_create_catalog_items",
+      ...operation,
+    });
+    expect(Object.keys(file)).toEqual([
+      "$id",
+      "operationId",
+      ...Object.keys(operation).filter((k) => k !== "operationId"),
+    ]);
+    expect(text).toBe(JSON.stringify(file, null, 2) + "\n");
+    for (const name of ["ClientError", "ServerError"])
+      expect(
+        JSON.parse(
+          readFileSync(
+            join(root, "schemas", `klaviyo-${name.toLowerCase()}-response.json`),
+            "utf8",
+          ),
+        ),
+      ).toEqual({ $id: `#/components/responses/${name}`, ...doc.components.responses[name] });
+    // The schema files are the bytes a schemas-only sync writes.
+    const schemasOnly = tempDir("kst-sync-");
+    await syncSchemas({
+      source: { kind: "openapi", location: UPSTREAM_OPENAPI },
+      roots: [SEED, "CatalogItemCreateJobCreateQuery"],
+      outDir: join(schemasOnly, "schemas"),
+      lockPath: join(schemasOnly, "schemas.lock.json"),
+    });
+    const written = snapshotFolder(join(root, "schemas"));
+    expect(
+      Object.fromEntries(Object.entries(written).filter(([f]) => f.endsWith("-schema.json"))),
+    ).toEqual(snapshotFolder(join(schemasOnly, "schemas")));
+
+    // The lock: the selection, and every file hashed.
+    const lock = JSON.parse(readFileSync(join(root, "schemas.lock.json"), "utf8"));
+    expect(Object.keys(lock)).toEqual([
+      "lockVersion",
+      "source",
+      "roots",
+      "operations",
+      "syncedAt",
+      "files",
+    ]);
+    expect(lock).toMatchObject({
+      lockVersion: 1,
+      roots: [SEED],
+      operations: ["bulk_create_catalog_items"],
+    });
+    expect(lock.files["klaviyo-bulk_create_catalog_items-operation.json"]).toBe(sha256(text));
+    expect(Object.keys(lock.files)).toEqual(CLOSURE_0715_OPERATION);
+    rmSync(root, { recursive: true, force: true });
+    rmSync(schemasOnly, { recursive: true, force: true });
+  });
+
+  test("--all: every schema and every operation, 1,290 + 345 + 2 files, each the document's object", async () => {
+    const root = tempDir("kst-sync-");
+    const result = await syncSchemas({
+      source: { kind: "openapi", location: UPSTREAM_OPENAPI },
+      roots: "*",
+      operations: "*",
+      outDir: join(root, "schemas"),
+      lockPath: join(root, "schemas.lock.json"),
+      now: T1,
+    });
+    const doc = JSON.parse(document().toString("utf8"));
+    const operations = documentOperations(doc);
+    const counts = {
+      schema: Object.keys(doc.components.schemas).length,
+      operation: operations.length,
+      response: Object.keys(doc.components.responses).length,
+    };
+    expect(counts).toEqual({ schema: 1290, operation: 345, response: 2 });
+    expect(result.kinds).toEqual({ ...counts, parameter: 0, requestBody: 0 });
+    expect(result.upstreamCount).toBe(1290 + 345 + 2);
+    const written = readdirSync(join(root, "schemas")).sort();
+    expect(written).toHaveLength(1637);
+    expect(written.filter((f) => f.endsWith("-operation.json"))).toEqual(
+      operations
+        .map((o) => `klaviyo-${o.operation.operationId.toLowerCase()}-operation.json`)
+        .sort(),
+    );
+    expect(written.filter((f) => f.endsWith("-response.json"))).toEqual([
+      "klaviyo-clienterror-response.json",
+      "klaviyo-servererror-response.json",
+    ]);
+    // Each operation file is its operation (the document has no path-level parameters), $id first.
+    for (const { path, method, operation } of operations) {
+      const file = JSON.parse(
+        readFileSync(
+          join(root, "schemas", `klaviyo-${operation.operationId.toLowerCase()}-operation.json`),
+          "utf8",
+        ),
+      );
+      expect(classifyLayoutId(file.$id)).toEqual({ kind: "operation", path, method });
+      const { $id: _, ...rest } = file;
+      expect(rest).toEqual(operation);
+    }
+    expect(
+      verifySchemas(join(root, "schemas"), join(root, "schemas.lock.json")).differences,
+    ).toEqual([]);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test("Klaviyo's document pinned by commit: the raw URL from repo, ref and path (a loopback rawBaseUrl)", async () => {
+    const server = await startLoopbackGitHub({
+      owner: "klaviyo",
+      repo: "openapi",
+      folder: "openapi",
+      commit: KLAVIYO_0715,
+      files: new Map([["stable.json", document()]]),
+    });
+    const root = tempDir("kst-sync-");
+    try {
+      const result = await syncSchemas({
+        source: {
+          kind: "openapi",
+          repo: "klaviyo/openapi",
+          path: "openapi/stable.json",
+          ref: KLAVIYO_0715,
+          rawBaseUrl: server.baseUrl,
+        },
+        roots: [SEED],
+        operations: ["bulk_create_catalog_items"],
+        outDir: join(root, "schemas"),
+        lockPath: join(root, "schemas.lock.json"),
+      });
+      expect(server.requests).toEqual([`/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`]);
+      expect(result.source).toEqual({
+        kind: "openapi",
+        location: `${server.baseUrl}/klaviyo/openapi/${KLAVIYO_0715}/openapi/stable.json`,
+        revision: `sha256:${sha256(document())}`,
+        apiVersion: "2026-07-15",
+      });
+      expect(result.files).toEqual(CLOSURE_0715_OPERATION);
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -84,3 +84,43 @@ export function componentRefTokens(ref: string): string[] | undefined {
     .split("/")
     .map((token) => decodePointerToken(token, { uriFragment: false }));
 }
+
+/** What a `$ref` in an OpenAPI object that is not a schema points at: a component of the document. */
+export interface ComponentRefTarget {
+  /** The section under `components`, as written: "schemas", "responses", "parameters", ... */
+  section: string;
+  name: string;
+  /** "" or a JSON Pointer into the component, as written. */
+  rest: string;
+}
+
+/**
+ * Reads a `$ref` written at `path` in `file`, an operation, response, parameter or request body: it must be
+ * `#/components/<section>/<Name>[/rest]`. classifyRef's refusals apply (a URL, an absolute path, `..`, an
+ * anchor); a ref to another file, or to any other place of the document, is refused too. Which sections
+ * exist is for the caller to say.
+ */
+export function classifyComponentRef(ref: string, file: string, path: Path): ComponentRefTarget {
+  const target = classifyRef(ref, file, path);
+  if (target.kind === "schema") return { section: "schemas", name: target.name, rest: target.rest };
+  if (target.kind === "file")
+    throw refError(
+      file,
+      path,
+      ref,
+      "names a file: outside a schema, only references to #/components/<section>/<Name> are followed",
+    );
+  const match = /^\/components\/([^/]+)\/([^/]+)(\/.*)?$/.exec(target.rest);
+  if (match === null)
+    throw refError(
+      file,
+      path,
+      ref,
+      "points at no component: only references to #/components/<section>/<Name> are followed",
+    );
+  return {
+    section: match[1]!,
+    name: decodePointerToken(match[2]!, { uriFragment: true }),
+    rest: match[3] ?? "",
+  };
+}

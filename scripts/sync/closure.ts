@@ -1,26 +1,46 @@
 /**
- * The closure of the roots: the roots plus every schema they reference, transitively. Names are resolved
- * through the schemas' own `title`/`$id`, never through a file name alone: upstream's file name for a name
- * is tried first (it saves fetching the whole folder) and kept only if the file declares that name;
- * otherwise every file is read and indexed.
+ * The closure of the selection: the root schemas and the selected operations, plus every component they
+ * reference (schemas, responses, parameters, request bodies), transitively. Files are indexed by what they
+ * declare (a schema's `title`/`$id`, a component's `$id`, an operation's `operationId`), never by a file name
+ * alone: the layout's file name for what is wanted is tried first (it saves fetching the whole folder) and
+ * kept only if the file declares it; otherwise every file is read and indexed.
  */
 import { SchemaError } from "../pipeline/errors.js";
-import { byCodeUnit, type JsonObject } from "../pipeline/json.js";
+import { parseJsonText } from "../pipeline/json-position.js";
+import { byCodeUnit, isObject, type JsonObject } from "../pipeline/json.js";
+import {
+  classifyLayoutId,
+  COMPONENT_NAME,
+  componentFileName,
+  componentKindOfSection,
+  operationFileName,
+  type LayoutKind,
+} from "../pipeline/layout.js";
 import { duplicateNameError, parseSchemaFiles } from "../pipeline/load.js";
-import { upstreamFileName } from "../pipeline/openapi-split.js";
-import { classifyRef, refError } from "../pipeline/refs.js";
+import { forEachDocumentRef } from "../pipeline/openapi-walk.js";
+import { classifyComponentRef, classifyRef, refError } from "../pipeline/refs.js";
 import { forEachSchema, type Path } from "../pipeline/walk.js";
-import type { Roots } from "./config.js";
+import type { Operations, Roots } from "./config.js";
 import { decodeUtf8 } from "./http.js";
 import type { Source, SourceFile } from "./sources/source.js";
 
-export interface VendoredSchema {
+export interface VendoredFile {
+  kind: LayoutKind;
+  /** The schema's or component's name, or the operation's operationId. */
   name: string;
   fileName: string;
   /** URL or path it came from, for messages. */
   path: string;
   bytes: Uint8Array;
-  schema: JsonObject;
+  /** The file's JSON. */
+  body: JsonObject;
+}
+
+export interface Closure {
+  /** Sorted by file name. */
+  files: VendoredFile[];
+  /** How many operation files the source holds, when it was read whole (undefined: not known). */
+  upstreamOperations: number | undefined;
 }
 
 interface Referrer {
@@ -29,23 +49,45 @@ interface Referrer {
   ref: string;
 }
 
-type Need = { name: string; from?: Referrer } | { fileName: string; from: Referrer };
+/** What is wanted: a schema, component or operation by name, or (from a schema's file ref) a sibling file. */
+type Want = { kind: LayoutKind; name: string } | { fileName: string };
+type Need = { want: Want; from?: Referrer };
 
-/** Sorted by file name. */
-export async function collectClosure(source: Source, roots: Roots): Promise<VendoredSchema[]> {
-  const byName = new Map<string, VendoredSchema>();
-  const byFile = new Map<string, VendoredSchema>();
+const key = (kind: LayoutKind, name: string) => `${kind}\0${name}`;
+
+const WORD: Readonly<Record<LayoutKind, string>> = {
+  schema: "schema",
+  response: "response",
+  parameter: "parameter",
+  requestBody: "request body",
+  operation: "operation",
+};
+
+export async function collectClosure(
+  source: Source,
+  roots: Roots,
+  operations: Operations = [],
+): Promise<Closure> {
+  const byKey = new Map<string, VendoredFile>();
+  const byFile = new Map<string, VendoredFile>();
+  /** Operations by their `$id`: two files must not claim one place. */
+  const byPlace = new Map<string, VendoredFile>();
   const available = new Set(source.fileNames);
   let indexedAll = false;
 
   const load = async (fileNames: readonly string[]) => {
     const todo = [...new Set(fileNames)].filter((f) => !byFile.has(f));
     for (const file of await source.read(todo)) {
-      const schema = parseOne(source.location, file);
-      const other = byName.get(schema.name);
-      if (other) throw duplicateNameError(schema.name, other.path, schema.path);
-      byName.set(schema.name, schema);
-      byFile.set(schema.fileName, schema);
+      const { vendored, place } = parseOne(source.location, file);
+      const other = byKey.get(key(vendored.kind, vendored.name));
+      if (other) throw duplicateError(vendored, other);
+      if (place !== undefined) {
+        const same = byPlace.get(place);
+        if (same) throw duplicatePlaceError(place, vendored, same);
+        byPlace.set(place, vendored);
+      }
+      byKey.set(key(vendored.kind, vendored.name), vendored);
+      byFile.set(vendored.fileName, vendored);
     }
   };
   const indexAll = async () => {
@@ -53,85 +95,204 @@ export async function collectClosure(source: Source, roots: Roots): Promise<Vend
     await load(source.fileNames);
     indexedAll = true;
   };
+  const all = (kind: LayoutKind): Need[] =>
+    [...byKey.values()]
+      .filter((f) => f.kind === kind)
+      .map((f) => f.name)
+      .sort(byCodeUnit)
+      .map((name) => ({ want: { kind, name } }));
 
-  let wanted: Need[];
-  if (roots === "*") {
-    await indexAll();
-    wanted = [...byName.keys()].sort(byCodeUnit).map((name) => ({ name }));
-  } else {
-    wanted = roots.map((name) => ({ name }));
-  }
+  if (roots === "*" || operations === "*") await indexAll();
+  let wanted: Need[] = [
+    ...(roots === "*"
+      ? all("schema")
+      : roots.map((name) => ({ want: { kind: "schema" as const, name } }))),
+    ...(operations === "*"
+      ? all("operation")
+      : operations.map((name) => ({ want: { kind: "operation" as const, name } }))),
+  ];
 
-  const included = new Set<string>();
+  const included = new Set<VendoredFile>();
   while (wanted.length > 0) {
-    const names = wanted.flatMap((need) =>
-      "name" in need && !byName.has(need.name) ? [need.name] : [],
+    const named = wanted.flatMap(({ want }) =>
+      "name" in want && !byKey.has(key(want.kind, want.name)) ? [want] : [],
     );
-    await load(names.map(upstreamFileName).filter((f) => available.has(f)));
-    if (names.some((name) => !byName.has(name))) await indexAll();
+    await load(named.map(guessFileName).filter((f) => available.has(f)));
+    if (named.some((want) => !byKey.has(key(want.kind, want.name)))) await indexAll();
     await load(
-      wanted.flatMap((need) =>
-        "fileName" in need && available.has(need.fileName) ? [need.fileName] : [],
+      wanted.flatMap(({ want }) =>
+        "fileName" in want && available.has(want.fileName) ? [want.fileName] : [],
       ),
     );
 
     const next: Need[] = [];
     for (const need of wanted) {
-      const schema = "name" in need ? byName.get(need.name) : byFile.get(need.fileName);
-      if (schema === undefined) throw notUpstream(source, need);
-      if (included.has(schema.name)) continue;
-      included.add(schema.name);
-      forEachSchema(schema.path, schema.schema, (node, at) => {
-        const ref = node["$ref"];
-        if (typeof ref !== "string") return;
-        const from = { path: schema.path, at, ref };
-        const target = refTarget(from);
-        if (target !== undefined) next.push({ ...target, from });
-      });
+      const { want } = need;
+      const file =
+        "name" in want ? byKey.get(key(want.kind, want.name)) : byFile.get(want.fileName);
+      if (file === undefined) throw notUpstream(source, need, operationCount(byKey, indexedAll));
+      if (included.has(file)) continue;
+      included.add(file);
+      for (const ref of refsOf(file)) {
+        const target = refTarget(ref, file.kind);
+        if (target !== undefined) next.push({ want: target, from: ref });
+      }
     }
     wanted = next;
   }
-  return [...included]
-    .map((name) => byName.get(name)!)
-    .sort((a, b) => byCodeUnit(a.fileName, b.fileName));
-}
-
-function parseOne(location: string, file: SourceFile): VendoredSchema {
-  const text = decodeUtf8(file.path, file.bytes);
-  const [loaded] = parseSchemaFiles(location, [
-    { fileName: file.fileName, path: file.path, text },
-  ]).schemas;
   return {
-    name: loaded!.name,
-    fileName: file.fileName,
-    path: file.path,
-    bytes: file.bytes,
-    schema: loaded!.schema,
+    files: [...included].sort((a, b) => byCodeUnit(a.fileName, b.fileName)),
+    upstreamOperations: operationCount(byKey, indexedAll),
   };
 }
 
-/** What a `$ref` needs from upstream: a schema by name, a sibling file, or nothing (a place in the same schema). */
-function refTarget(from: Referrer): { name: string } | { fileName: string } | undefined {
-  const target = classifyRef(from.ref, from.path, from.at);
-  if (target.kind === "schema") return { name: target.name };
-  if (target.kind === "file") return { fileName: target.fileName };
-  return undefined;
+function operationCount(byKey: Map<string, VendoredFile>, indexedAll: boolean): number | undefined {
+  if (!indexedAll) return undefined;
+  return [...byKey.values()].filter((f) => f.kind === "operation").length;
 }
 
-function notUpstream(source: Source, need: Need): SchemaError {
+function guessFileName(want: { kind: LayoutKind; name: string }): string {
+  return want.kind === "operation"
+    ? operationFileName(want.name)
+    : componentFileName(want.kind, want.name);
+}
+
+/**
+ * One file of the source: a schema (its `$id` names one, or it has none: load's rules name it), a response,
+ * parameter or request body (its `$id` names it), or an operation (its `$id` is a path and a method, and it has
+ * an operationId).
+ */
+function parseOne(location: string, file: SourceFile): { vendored: VendoredFile; place?: string } {
+  const text = decodeUtf8(file.path, file.bytes);
+  const value = parseJsonText(file.path, text);
+  const id = isObject(value) ? value["$id"] : undefined;
+  const layout = typeof id === "string" ? classifyLayoutId(id) : undefined;
+  const base = { fileName: file.fileName, path: file.path, bytes: file.bytes };
+  if (layout === undefined || layout.kind === "schema") {
+    if (
+      typeof id === "string" &&
+      layout === undefined &&
+      (id.startsWith("#/paths/") || /^#\/components\/(?!schemas\/)/.test(id))
+    )
+      throw new SchemaError(
+        file.path,
+        "/$id",
+        `${JSON.stringify(id)} is no place sync vendors: expected #/components/<schemas|responses|parameters|requestBodies>/<Name> or #/paths/<path>/<method>`,
+      );
+    const [loaded] = parseSchemaFiles(location, [
+      { fileName: file.fileName, path: file.path, text },
+    ]).schemas;
+    return { vendored: { ...base, kind: "schema", name: loaded!.name, body: loaded!.schema } };
+  }
+  const body = value as JsonObject;
+  if (layout.kind !== "operation") {
+    if (!COMPONENT_NAME.test(layout.name))
+      throw new SchemaError(
+        file.path,
+        "/$id",
+        "not a component name: OpenAPI allows only letters, digits, '.', '-' and '_'",
+      );
+    return { vendored: { ...base, kind: layout.kind, name: layout.name, body } };
+  }
+  const operationId = body["operationId"];
+  if (typeof operationId !== "string" || operationId === "")
+    throw new SchemaError(
+      file.path,
+      "/operationId",
+      `an operation file needs an operationId (its $id ${JSON.stringify(id)} names an operation)`,
+    );
+  // The rule the OpenAPI split applies: an operationId names the operation's file.
+  if (!COMPONENT_NAME.test(operationId))
+    throw new SchemaError(
+      file.path,
+      "/operationId",
+      `operationId ${JSON.stringify(operationId)} is not usable as a file name: sync allows only letters, digits, '.', '-' and '_'`,
+    );
+  return { vendored: { ...base, kind: "operation", name: operationId, body }, place: id as string };
+}
+
+/** Every `$ref` of the file, with where it is. */
+function refsOf(file: VendoredFile): Referrer[] {
+  const refs: Referrer[] = [];
+  if (file.kind === "schema")
+    forEachSchema(file.path, file.body, (node, at) => {
+      const ref = node["$ref"];
+      if (typeof ref === "string") refs.push({ path: file.path, at, ref });
+    });
+  else
+    forEachDocumentRef(file.path, file.body, file.kind, (ref, at) =>
+      refs.push({ path: file.path, at, ref }),
+    );
+  return refs;
+}
+
+/**
+ * What a `$ref` needs from upstream. In a schema: a schema by name, a sibling file, or nothing (a place in the
+ * same schema). Anywhere else: a schema, response, parameter or request body by name; a ref to another kind
+ * of component, or into a component that is not a schema, is refused.
+ */
+function refTarget(from: Referrer, kind: LayoutKind): Want | undefined {
+  if (kind === "schema") {
+    const target = classifyRef(from.ref, from.path, from.at);
+    if (target.kind === "schema") return { kind: "schema", name: target.name };
+    if (target.kind === "file") return { fileName: target.fileName };
+    return undefined;
+  }
+  const target = classifyComponentRef(from.ref, from.path, from.at);
+  const wanted = componentKindOfSection(target.section);
+  if (wanted === undefined)
+    throw refError(
+      from.path,
+      from.at,
+      from.ref,
+      `points at a component in components.${target.section}, which sync does not vendor (only schemas, responses, parameters and requestBodies)`,
+    );
+  if (wanted !== "schema" && target.rest !== "")
+    throw refError(
+      from.path,
+      from.at,
+      from.ref,
+      `points inside a ${WORD[wanted]}: only whole responses, parameters and request bodies are followed`,
+    );
+  return { kind: wanted, name: target.name };
+}
+
+/** Two files declare one thing: as load's duplicateNameError, on the later path in code-unit order. */
+function duplicateError(one: VendoredFile, other: VendoredFile): SchemaError {
+  if (one.kind === "schema") return duplicateNameError(one.name, other.path, one.path);
+  const [first, second] = [one.path, other.path].sort(byCodeUnit);
+  const what = one.kind === "operation" ? "operationId" : `${WORD[one.kind]} name`;
+  return new SchemaError(second!, undefined, `${what} "${one.name}" is also declared by ${first}`);
+}
+
+function duplicatePlaceError(place: string, one: VendoredFile, other: VendoredFile): SchemaError {
+  const [first, second] = [one.path, other.path].sort(byCodeUnit);
+  return new SchemaError(second!, "/$id", `the operation ${place} is also declared by ${first}`);
+}
+
+function notUpstream(source: Source, need: Need, operations: number | undefined): SchemaError {
   const where = `${source.fileNames.length} files at ${source.location}`;
-  if (need.from === undefined) {
+  const { want, from } = need;
+  if (from === undefined) {
+    const named = want as { kind: LayoutKind; name: string };
+    if (named.kind === "operation")
+      return new SchemaError(
+        source.location,
+        undefined,
+        `operation "${named.name}" is not upstream: ${operations === 0 ? "this source has no operations" : "no file declares that operationId"} (searched ${where})`,
+      );
     return new SchemaError(
       source.location,
       undefined,
-      `root schema "${(need as { name: string }).name}" is not upstream: no file declares it (searched ${where})`,
+      `root schema "${named.name}" is not upstream: no file declares it (searched ${where})`,
     );
   }
-  const missing = "name" in need ? `no schema named "${need.name}"` : `no file "${need.fileName}"`;
+  const missing =
+    "name" in want ? `no ${WORD[want.kind]} named "${want.name}"` : `no file "${want.fileName}"`;
   return refError(
-    need.from.path,
-    need.from.at,
-    need.from.ref,
+    from.path,
+    from.at,
+    from.ref,
     `points at ${missing} upstream (searched ${where})`,
   );
 }

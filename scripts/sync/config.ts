@@ -1,5 +1,6 @@
 /**
- * The committed sync config (`upstream.config.json`): where upstream lives and which root schemas to vendor.
+ * The committed sync config (`upstream.config.json`): where upstream lives, which root schemas and which
+ * operations to vendor.
  * Parsing is pure; `readConfig` is the one I/O edge. Unknown keys are refused so a typo cannot be ignored.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -22,11 +23,25 @@ export interface GitHubSourceConfig {
   apiBaseUrl: string;
 }
 
-export interface OpenApiSourceConfig {
+export interface LocatedOpenApiSourceConfig {
   kind: "openapi";
   /** An http(s) URL or a file path of an OpenAPI 3.0 document. */
   location: string;
 }
+
+/** An OpenAPI document in a GitHub repository, pinned by commit: `<rawBaseUrl>/<repo>/<ref>/<path>`. */
+export interface PinnedOpenApiSourceConfig {
+  kind: "openapi";
+  /** `owner/name`. */
+  repo: string;
+  /** The document's path inside the repository, e.g. `openapi/stable.json`. */
+  path: string;
+  /** The pinned commit: 40 hex digits, never a branch. */
+  ref: string;
+  rawBaseUrl: string;
+}
+
+export type OpenApiSourceConfig = LocatedOpenApiSourceConfig | PinnedOpenApiSourceConfig;
 
 export interface FolderSourceConfig {
   kind: "folder";
@@ -36,12 +51,19 @@ export interface FolderSourceConfig {
 
 export type SourceConfig = GitHubSourceConfig | OpenApiSourceConfig | FolderSourceConfig;
 
+/** A source that `--ref` pins: the GitHub folder, or an OpenAPI document given by repo, path and ref. */
+export type PinnableSourceConfig = GitHubSourceConfig | PinnedOpenApiSourceConfig;
+
 /** Root schema names, or "*" for every schema upstream has. */
 export type Roots = readonly string[] | "*";
+
+/** operationIds, or "*" for every operation upstream has; [] for none. */
+export type Operations = readonly string[] | "*";
 
 export interface SyncConfig {
   source: SourceConfig;
   roots: Roots;
+  operations: Operations;
 }
 
 export const DEFAULT_CONFIG_PATH = "upstream.config.json";
@@ -56,12 +78,40 @@ export const DEFAULT_GITHUB_SOURCE: GitHubSourceConfig = {
   apiBaseUrl: "https://api.github.com",
 };
 
-export const DEFAULT_CONFIG: SyncConfig = { source: DEFAULT_GITHUB_SOURCE, roots: [SEED_ROOT] };
+export const DEFAULT_CONFIG: SyncConfig = {
+  source: DEFAULT_GITHUB_SOURCE,
+  roots: [SEED_ROOT],
+  operations: [],
+};
+
+export const DEFAULT_RAW_BASE_URL = DEFAULT_GITHUB_SOURCE.rawBaseUrl;
 
 const COMMIT = /^[0-9a-f]{40}$/;
 
 export function isCommit(ref: string): boolean {
   return COMMIT.test(ref);
+}
+
+export function isPinnedOpenApi(source: SourceConfig): source is PinnedOpenApiSourceConfig {
+  return source.kind === "openapi" && !("location" in source);
+}
+
+export function isPinnable(source: SourceConfig): source is PinnableSourceConfig {
+  return source.kind === "github" || isPinnedOpenApi(source);
+}
+
+/** Where an OpenAPI source's document is: its location, or the raw URL its repo, ref and path make. */
+export function openApiLocation(source: OpenApiSourceConfig): string {
+  return "location" in source
+    ? source.location
+    : `${source.rawBaseUrl}/${source.repo}/${source.ref}/${source.path}`;
+}
+
+/** The source for messages: the folder, the document, or the repository and its commit. */
+export function describeSource(source: SourceConfig): string {
+  if (source.kind === "folder") return `folder ${source.path}`;
+  if (source.kind === "openapi") return `openapi ${openApiLocation(source)}`;
+  return `github ${source.repo}@${source.ref}`;
 }
 
 /** The config as read from disk, with its raw text kept for `--pin`. */
@@ -99,12 +149,18 @@ export function parseConfig(text: string, file: string): SyncConfig {
     throw new SchemaError(file, undefined, `malformed JSON: ${(error as Error).message}`);
   }
   if (!isObject(value)) throw new SchemaError(file, undefined, "expected a JSON object");
-  allowOnly(file, "", value, ["$comment", "source", "roots"]);
+  allowOnly(file, "", value, ["$comment", "source", "roots", "operations"]);
   const source =
     value["source"] === undefined ? DEFAULT_GITHUB_SOURCE : parseSource(file, value["source"]);
+  const operations =
+    value["operations"] === undefined
+      ? DEFAULT_CONFIG.operations
+      : parseOperations(file, value["operations"]);
   const roots =
-    value["roots"] === undefined ? DEFAULT_CONFIG.roots : parseRoots(file, value["roots"]);
-  return { source, roots };
+    value["roots"] === undefined
+      ? DEFAULT_CONFIG.roots
+      : parseRoots(file, value["roots"], operations === "*" || operations.length > 0);
+  return { source, roots, operations };
 }
 
 function parseSource(file: string, source: unknown): SourceConfig {
@@ -128,32 +184,45 @@ function parseSource(file: string, source: unknown): SourceConfig {
           /^\/+|\/+$/g,
           "",
         ),
-        ref: text(file, source, "ref", DEFAULT_GITHUB_SOURCE.ref),
+        ref: commit(file, text(file, source, "ref", DEFAULT_GITHUB_SOURCE.ref)),
         rawBaseUrl: baseUrl(file, source, "rawBaseUrl", DEFAULT_GITHUB_SOURCE.rawBaseUrl),
         apiBaseUrl: baseUrl(file, source, "apiBaseUrl", DEFAULT_GITHUB_SOURCE.apiBaseUrl),
       };
-      if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(github.repo))
-        throw new SchemaError(
-          file,
-          "/source/repo",
-          `expected "owner/name", found ${JSON.stringify(github.repo)}`,
-        );
-      if (!isCommit(github.ref))
-        throw new SchemaError(
-          file,
-          "/source/ref",
-          `expected a pinned commit (40 lowercase hex digits), found ${JSON.stringify(github.ref)}`,
-        );
+      repoName(file, github.repo);
       return github;
     }
     case "openapi": {
-      allowOnly(file, "/source", source, ["kind", "location"]);
-      const location = text(file, source, "location", undefined);
-      return {
+      if (source["location"] !== undefined || source["ref"] === undefined) {
+        allowOnly(file, "/source", source, ["kind", "location"]);
+        const location = text(file, source, "location", undefined);
+        return {
+          kind: "openapi",
+          location:
+            isUrl(location) || isAbsolute(location) || base === "."
+              ? location
+              : join(base, location),
+        };
+      }
+      // Pinned: the document in a GitHub repository at a commit.
+      allowOnly(file, "/source", source, ["kind", "repo", "path", "ref", "rawBaseUrl"]);
+      const pinned: PinnedOpenApiSourceConfig = {
         kind: "openapi",
-        location:
-          isUrl(location) || isAbsolute(location) || base === "." ? location : join(base, location),
+        repo: repoName(file, text(file, source, "repo", undefined)),
+        path: text(file, source, "path", undefined).replace(/^\/+/, ""),
+        ref: commit(file, text(file, source, "ref", undefined)),
+        rawBaseUrl: baseUrl(file, source, "rawBaseUrl", DEFAULT_RAW_BASE_URL),
       };
+      if (
+        pinned.path
+          .split("/")
+          .some((segment) => segment === "" || segment === "." || segment === "..")
+      )
+        throw new SchemaError(
+          file,
+          "/source/path",
+          `expected a file path inside the repository, found ${JSON.stringify(pinned.path)}`,
+        );
+      return pinned;
     }
     case "folder": {
       allowOnly(file, "/source", source, ["kind", "path"]);
@@ -169,16 +238,48 @@ function parseSource(file: string, source: unknown): SourceConfig {
   }
 }
 
-function parseRoots(file: string, roots: unknown): Roots {
+function repoName(file: string, repo: string): string {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo))
+    throw new SchemaError(
+      file,
+      "/source/repo",
+      `expected "owner/name", found ${JSON.stringify(repo)}`,
+    );
+  return repo;
+}
+
+function commit(file: string, ref: string): string {
+  if (!isCommit(ref))
+    throw new SchemaError(
+      file,
+      "/source/ref",
+      `expected a pinned commit (40 lowercase hex digits), found ${JSON.stringify(ref)}`,
+    );
+  return ref;
+}
+
+/** A list may be empty only when operations are selected: something must be vendored. */
+function parseRoots(file: string, roots: unknown, operationsSelected: boolean): Roots {
   if (roots === "*") return "*";
   if (
     !Array.isArray(roots) ||
-    roots.length === 0 ||
+    (roots.length === 0 && !operationsSelected) ||
     !roots.every((r) => typeof r === "string" && r !== "")
   ) {
-    throw new SchemaError(file, "/roots", `expected "*" or a non-empty list of schema names`);
+    throw new SchemaError(
+      file,
+      "/roots",
+      `expected "*" or a non-empty list of schema names (empty only beside a non-empty "operations")`,
+    );
   }
   return roots as string[];
+}
+
+function parseOperations(file: string, operations: unknown): Operations {
+  if (operations === "*") return "*";
+  if (!Array.isArray(operations) || !operations.every((o) => typeof o === "string" && o !== ""))
+    throw new SchemaError(file, "/operations", `expected "*" or a list of operationIds`);
+  return operations as string[];
 }
 
 function allowOnly(file: string, at: string, object: JsonObject, keys: readonly string[]): void {
@@ -215,8 +316,16 @@ export function isUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
 }
 
-/** The config text with the GitHub source pinned to `ref`, for `--pin`. Other keys keep their values and order. */
-export function pinConfigText(loaded: LoadedConfig, ref: string): string {
+/**
+ * The config text with its source pinned to `ref`, for `--pin`: a github source, or an openapi source in its
+ * repo/path/ref form. `kind` is the kind of the source that was synced (the config's own unless `--from`
+ * chose another), which must be the config's. Other keys keep their values and order.
+ */
+export function pinConfigText(
+  loaded: LoadedConfig,
+  ref: string,
+  kind: SourceConfig["kind"] = loaded.config.source.kind,
+): string {
   if (loaded.text === undefined)
     throw new SchemaError(
       loaded.path,
@@ -225,8 +334,18 @@ export function pinConfigText(loaded: LoadedConfig, ref: string): string {
     );
   const value = JSON.parse(loaded.text) as JsonObject;
   const source = isObject(value["source"]) ? value["source"] : {};
-  if ((source["kind"] ?? "github") !== "github")
-    throw new SchemaError(loaded.path, "/source/kind", "--pin only pins a github source");
+  if (!isPinnable(loaded.config.source))
+    throw new SchemaError(
+      loaded.path,
+      "/source",
+      "--pin only pins a github source or an openapi source given by repo, path and ref",
+    );
+  if (kind !== loaded.config.source.kind)
+    throw new SchemaError(
+      loaded.path,
+      "/source/kind",
+      `--pin writes the commit into this config's ${loaded.config.source.kind} source, but the source synced is ${kind}`,
+    );
   source["ref"] = ref;
   value["source"] = source;
   return JSON.stringify(value, null, 2) + "\n";
@@ -254,9 +373,9 @@ export function chooseSource(
       : { kind: "openapi", location: from };
   }
   if (ref !== undefined) {
-    if (source.kind !== "github")
+    if (!isPinnable(source))
       throw new UsageError(
-        `--ref pins a github source, but the source is ${source.kind} ${source.kind === "folder" ? source.path : source.location}`,
+        `--ref pins a github source, but the source is ${describeSource(source)} (an openapi source is pinned in its repo, path and ref form)`,
       );
     if (!isCommit(ref))
       throw new UsageError(

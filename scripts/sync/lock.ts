@@ -1,5 +1,6 @@
 /**
- * The lock file: what was vendored, from where, at which revision, and the sha256 of every file.
+ * The lock file: what was vendored (the roots and the operations selected), from where, at which revision,
+ * and the sha256 of every file (schema and operation files alike).
  * Rendering is deterministic (fixed key order, files sorted by name); only `syncedAt` varies between runs,
  * and a lock that differs from the one on disk only in that field is not rewritten.
  */
@@ -8,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SchemaError } from "../pipeline/errors.js";
 import { byCodeUnit, isObject } from "../pipeline/json.js";
-import type { Roots } from "./config.js";
+import type { Operations, Roots } from "./config.js";
 import type { SourceDescription } from "./sources/source.js";
 
 export const LOCK_VERSION = 1;
@@ -18,6 +19,12 @@ export interface Lock {
   lockVersion: typeof LOCK_VERSION;
   source: SourceDescription;
   roots: Roots;
+  /**
+   * The operations selected; absent means none. Rendered after `roots`, and only when some are selected, so
+   * that a lock written before operations were vendored reads the same and keeps its bytes on a sync that
+   * selects none.
+   */
+  operations?: Operations;
   /** Free text, e.g. why the files differ from upstream. */
   note?: string;
   /** ISO 8601, UTC. */
@@ -47,6 +54,9 @@ export function renderLock(lock: Lock): string {
     lockVersion: lock.lockVersion,
     source,
     roots: lock.roots === "*" ? "*" : [...lock.roots],
+    ...(lock.operations === "*" || (lock.operations ?? []).length > 0
+      ? { operations: lock.operations === "*" ? "*" : [...lock.operations!] }
+      : {}),
     ...(lock.note !== undefined ? { note: lock.note } : {}),
     syncedAt: lock.syncedAt,
     files: Object.fromEntries(
@@ -100,6 +110,12 @@ export function parseLock(text: string, path: string): Lock {
   const roots = value["roots"];
   if (roots !== "*" && !(Array.isArray(roots) && roots.every((r) => typeof r === "string")))
     bad("/roots", 'expected "*" or a list of names');
+  const operations = value["operations"] ?? [];
+  if (
+    operations !== "*" &&
+    !(Array.isArray(operations) && operations.every((o) => typeof o === "string"))
+  )
+    bad("/operations", 'expected "*" or a list of operationIds');
   if (value["note"] !== undefined && typeof value["note"] !== "string")
     bad("/note", "expected a string");
   if (typeof value["syncedAt"] !== "string") bad("/syncedAt", "expected a string");
@@ -118,6 +134,9 @@ export function parseLock(text: string, path: string): Lock {
       ...(typeof source["apiVersion"] === "string" ? { apiVersion: source["apiVersion"] } : {}),
     },
     roots: roots as Roots,
+    ...(operations === "*" || (operations as Operations).length > 0
+      ? { operations: operations as Operations }
+      : {}),
     ...(typeof value["note"] === "string" ? { note: value["note"] } : {}),
     syncedAt: value["syncedAt"] as string,
     files: files as Record<string, string>,

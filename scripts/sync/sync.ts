@@ -1,5 +1,6 @@
 /**
- * `sync` as functions: upstream → the closure of the roots → checked → written atomically with its lock.
+ * `sync` as functions: upstream → the closure of the roots and the operations → checked → written atomically
+ * with its lock.
  * Everything is fetched, parsed and checked in memory before the first byte is written, so any failure
  * leaves the schema folder, the lock and the config as they were.
  *
@@ -15,8 +16,9 @@ import { join } from "node:path";
 import { SchemaError } from "../pipeline/errors.js";
 import { byCodeUnit } from "../pipeline/json.js";
 import { prepareSchemaSet } from "../pipeline/prepare.js";
-import { collectClosure, type VendoredSchema } from "./closure.js";
-import type { Roots, SourceConfig } from "./config.js";
+import { COMPONENT_KINDS, type LayoutKind } from "../pipeline/layout.js";
+import { collectClosure, type VendoredFile } from "./closure.js";
+import { openApiLocation, type Operations, type Roots, type SourceConfig } from "./config.js";
 import { DEFAULT_LIMITS, decodeUtf8, type FetchLimits } from "./http.js";
 import {
   hashFiles,
@@ -38,6 +40,8 @@ import { vendorAtomically, type SingleFile } from "./vendor.js";
 export interface SyncOptions {
   source: SourceConfig;
   roots: Roots;
+  /** operationIds, or "*"; default none. */
+  operations?: Operations;
   outDir: string;
   lockPath: string;
   limits?: FetchLimits;
@@ -58,6 +62,10 @@ export interface SyncResult {
   files: string[];
   /** How many files upstream has in all. */
   upstreamCount: number;
+  /** Vendored files by kind. */
+  kinds: Record<LayoutKind, number>;
+  /** Every operation was asked for ("*"), and the source has none: it brought schemas only. */
+  noOperations: boolean;
   lock: Lock;
   /** What was rewritten; all false when everything was already current. */
   wrote: { folder: boolean; lock: boolean; config: boolean };
@@ -69,21 +77,39 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
   // A broken lock fails before any download.
   const existing = readLock(options.lockPath);
 
-  const source = await openSource(options.source, limits, options.githubToken, say);
-  const closure = await collectClosure(source, options.roots);
-  for (const schema of closure) {
-    // A schema name with a slash (possible in a hostile OpenAPI document) must not become a path out of the folder.
-    if (/[\\/\0]/.test(schema.fileName))
+  const operations = options.operations ?? [];
+  const source = await openSource(
+    options.source,
+    limits,
+    options.githubToken,
+    say,
+    operations === "*" || operations.length > 0,
+  );
+  const { files: closure, upstreamOperations } = await collectClosure(
+    source,
+    options.roots,
+    operations,
+  );
+  for (const file of closure) {
+    // A name with a slash (possible in a hostile OpenAPI document) must not become a path out of the folder.
+    if (/[\\/\0]/.test(file.fileName))
       throw new SchemaError(
-        schema.path,
+        file.path,
         undefined,
-        `file name ${JSON.stringify(schema.fileName)} is not a plain file name; refusing to write it`,
+        `file name ${JSON.stringify(file.fileName)} is not a plain file name; refusing to write it`,
       );
   }
+  const kinds = countKinds(closure);
+  const noOperations = operations === "*" && upstreamOperations === 0;
   say(
-    `sync: closure of ${options.roots === "*" ? "every schema" : `${options.roots.length} root${options.roots.length === 1 ? "" : "s"}`}: ${closure.length} of ${source.fileNames.length} upstream files`,
+    `sync: closure of ${selection(options.roots, operations)}: ${closure.length} of ${source.fileNames.length} upstream files`,
   );
-  await checkSetResolves(options.outDir, closure);
+  if (noOperations)
+    say(`sync: this source brought no operations (it holds none); only schemas are vendored`);
+  await checkSetResolves(
+    options.outDir,
+    closure.filter((file) => file.kind === "schema"),
+  );
 
   const files = new Map(closure.map((schema) => [schema.fileName, schema.bytes]));
   const description = describe(source);
@@ -93,13 +119,14 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
     existing?.lock,
     description,
     hashes,
-    new Map(closure.map((s) => [s.fileName, s.path])),
+    new Map(closure.map((file) => [file.fileName, file.path])),
   );
 
   const lock: Lock = {
     lockVersion: LOCK_VERSION,
     source: description,
     roots: options.roots === "*" ? "*" : [...new Set(options.roots)].sort(byCodeUnit),
+    operations: operations === "*" ? "*" : [...new Set(operations)].sort(byCodeUnit),
     ...(options.note !== undefined ? { note: options.note } : {}),
     syncedAt: (options.now ?? (() => new Date()))().toISOString(),
     files: hashes,
@@ -126,6 +153,8 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
     source: description,
     files: [...files.keys()].sort(byCodeUnit),
     upstreamCount: source.fileNames.length,
+    kinds,
+    noOperations,
     lock: existing !== undefined && lockText === existing.text ? existing.lock : lock,
     wrote,
   };
@@ -151,6 +180,7 @@ export async function openSource(
   limits: FetchLimits,
   githubToken: string | undefined,
   say: (line: string) => void,
+  withOperations = false,
 ): Promise<Source> {
   switch (config.kind) {
     case "github":
@@ -160,7 +190,7 @@ export async function openSource(
         say,
       });
     case "openapi":
-      return openOpenApiSource(config.location, limits, say);
+      return openOpenApiSource(openApiLocation(config), limits, { withOperations, say });
     case "folder":
       say(`sync: reading the folder ${config.path}`);
       return openFolderSource(config.path, limits);
@@ -176,8 +206,29 @@ function describe(source: Source): SourceDescription {
   };
 }
 
-/** The vendored set must be one that generate accepts: every name unique, every `$ref` resolving inside it. */
-async function checkSetResolves(outDir: string, closure: readonly VendoredSchema[]): Promise<void> {
+function selection(roots: Roots, operations: Operations): string {
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const parts = [roots === "*" ? "every schema" : count(roots.length, "root")];
+  if (operations === "*") parts.push("every operation");
+  else if (operations.length > 0) parts.push(count(operations.length, "operation"));
+  return parts.join(" and ");
+}
+
+function countKinds(files: readonly VendoredFile[]): Record<LayoutKind, number> {
+  const kinds = Object.fromEntries([...COMPONENT_KINDS, "operation"].map((k) => [k, 0])) as Record<
+    LayoutKind,
+    number
+  >;
+  for (const file of files) kinds[file.kind]++;
+  return kinds;
+}
+
+/**
+ * The vendored schemas must be a set that generate accepts: every name unique, every `$ref` resolving
+ * inside it. (The closure has already checked that every ref of the other files names a vendored file.)
+ */
+async function checkSetResolves(outDir: string, closure: readonly VendoredFile[]): Promise<void> {
+  if (closure.length === 0) return;
   await prepareSchemaSet(
     outDir,
     closure.map((schema) => ({

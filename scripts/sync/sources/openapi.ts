@@ -1,38 +1,49 @@
 /**
- * An OpenAPI 3.0 document (URL or file) as a source: its `components.schemas` are split into the upstream
- * per-file layout by pipeline/openapi-split.ts. The revision is the document's sha256.
+ * An OpenAPI 3.0 document (URL or file) as a source, split into the schema folder's layout by
+ * pipeline/openapi-split.ts: its `components.schemas` only, or (when operations are selected) its responses,
+ * parameters, request bodies and operations too. The revision is the document's sha256.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { SchemaError } from "../../pipeline/errors.js";
-import { pointerToken } from "../../pipeline/pointer.js";
 import { parseJsonText } from "../../pipeline/json-position.js";
 import { byCodeUnit, isObject } from "../../pipeline/json.js";
-import { splitOpenApiDocument } from "../../pipeline/openapi-split.js";
+import { splitOpenApiDocument, splitOpenApiLayout } from "../../pipeline/openapi-split.js";
 import { isUrl } from "../config.js";
 import { decodeUtf8, fetchBytes, type FetchLimits } from "../http.js";
 import type { Source, SourceFile } from "./source.js";
 
+export interface OpenApiOptions {
+  /**
+   * Split the operations (and the components only they can reach) too. Off, the document is read as before
+   * operations were vendored: its schemas only, so an operation without an operationId is no error.
+   */
+  withOperations: boolean;
+  say?: (line: string) => void;
+}
+
 export async function openOpenApiSource(
   location: string,
   limits: FetchLimits,
-  say?: (line: string) => void,
+  options: OpenApiOptions,
 ): Promise<Source> {
-  say?.(`sync: reading the OpenAPI document ${location}`);
+  options.say?.(`sync: reading the OpenAPI document ${location}`);
   const bytes = isUrl(location)
     ? await fetchBytes(location, limits)
     : readBounded(location, limits);
   const text = decodeUtf8(location, bytes);
   const document = parseJsonText(location, text);
-  const split = splitOpenApiDocument(location, document, location);
-  // The split keeps the order of components.schemas, so the names line up with the files.
-  const names = Object.keys((document as { components: { schemas: object } }).components.schemas);
+  const split = (options.withOperations ? splitOpenApiLayout : splitOpenApiDocument)(
+    location,
+    document,
+    location,
+  );
   const files = new Map<string, SourceFile>(
-    split.map((file, i) => [
+    split.map((file) => [
       file.fileName,
       {
         fileName: file.fileName,
-        path: `${location}#/components/schemas/${pointerToken(names[i]!)}`,
+        path: `${location}#${file.pointer}`,
         bytes: Buffer.from(file.text),
       },
     ]),
