@@ -181,8 +181,14 @@ describe("config", () => {
       '{ "source": { "apiBaseUrl": "ftp://x" } }',
       'c.json: /source/apiBaseUrl: expected an http(s) URL, found "ftp://x"',
     ],
-    ['{ "roots": [] }', 'c.json: /roots: expected "*" or a non-empty list of schema names'],
-    ['{ "root": ["A"] }', "c.json: /root: unknown key (expected one of $comment, source, roots)"],
+    [
+      '{ "roots": [] }',
+      'c.json: /roots: expected "*" or a non-empty list of schema names (empty only beside a non-empty "operations")',
+    ],
+    [
+      '{ "root": ["A"] }',
+      "c.json: /root: unknown key (expected one of $comment, source, roots, operations)",
+    ],
     // The rest of the message is the JavaScript engine's wording.
     ["{", /^c\.json: malformed JSON: \S.*$/],
   ])("refuses %s", (text, message) => {
@@ -212,7 +218,7 @@ describe("config", () => {
     );
     expectError(
       () => chooseSource(github, "schemas", "a".repeat(40)),
-      "--ref pins a github source, but the source is folder schemas",
+      "--ref pins a github source, but the source is folder schemas (an openapi source is pinned in its repo, path and ref form)",
     );
     expectError(
       () => chooseSource(github, "no/such/place", undefined),

@@ -51,9 +51,10 @@ import {
 } from "./chunks.js";
 import { DIRECTED } from "./direction.js";
 import { WITH_REQUIRED } from "./helper-types.js";
+import { HTTP_METHODS } from "./layout.js";
 import { fromEntries, type Json, type JsonObject } from "./json.js";
 import type { NormalizedSet } from "./normalize.js";
-import { mapComponent, mapOperation, METHODS, type ComponentKind } from "./openapi-objects.js";
+import { mapComponent, mapOperation, type ComponentSection } from "./openapi-objects.js";
 import { mapSchema } from "./walk.js";
 
 export type EmitOptions = HeaderOptions;
@@ -219,7 +220,7 @@ const COMPONENT_TRANSFORMS = {
   parameters: transformParameterObject,
   requestBodies: transformRequestBodyObject,
   headers: transformHeaderObject,
-} satisfies Record<ComponentKind, unknown>;
+} satisfies Record<ComponentSection, unknown>;
 
 /**
  * A member of `paths`, as openapi-typescript's transformPathItemObject() writes it for operations with an
@@ -242,7 +243,7 @@ function pathItemType(operations: readonly NamedOperation[], ctx: GlobalContext)
       ts.factory.createTypeLiteralNode(["query", "header", "path", "cookie"].map(never)),
     ),
   ];
-  for (const method of METHODS) {
+  for (const method of HTTP_METHODS) {
     const operation = operations.find((o) => o.method === method);
     if (operation === undefined) {
       members.push(never(method));

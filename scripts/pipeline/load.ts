@@ -9,7 +9,8 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { SchemaError } from "./errors.js";
 import { parseJsonText } from "./json-position.js";
 import { byCodeUnit, fromEntries, isObject, type JsonObject } from "./json.js";
-import { COMPONENT_KINDS, METHODS, type ComponentKind, type Method } from "./openapi-objects.js";
+import { classifyLayoutId, COMPONENT_SECTION, HTTP_METHODS, type HttpMethod } from "./layout.js";
+import type { ComponentSection } from "./openapi-objects.js";
 import { decodePointerToken } from "./pointer.js";
 import { COMPONENTS_PREFIX } from "./refs.js";
 
@@ -33,7 +34,7 @@ export interface LoadedOperation {
   operationId: string;
   /** The URL path template, e.g. `/api/catalog-item-bulk-create-jobs`. */
   route: string;
-  method: Method;
+  method: HttpMethod;
   fileName: string;
   path: string;
   /** The Operation Object, without `$id`. */
@@ -42,7 +43,7 @@ export interface LoadedOperation {
 
 /** A component file other than a schema: `$id` `#/components/<kind>/<Name>`. */
 export interface LoadedComponent {
-  kind: ComponentKind;
+  kind: ComponentSection;
   name: string;
   fileName: string;
   path: string;
@@ -160,8 +161,20 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
   for (const file of files) {
     const schema = parseSchemaFile(file);
     const id = schema["$id"];
-    if (typeof id === "string" && id.startsWith(PATHS_PREFIX)) {
-      const operation = operationOf(file, schema, id);
+    const place = typeof id === "string" ? classifyLayoutId(id) : undefined;
+    if (
+      place === undefined &&
+      typeof id === "string" &&
+      /^#\/(paths|components)\//.test(id) &&
+      !id.startsWith(COMPONENTS_PREFIX)
+    )
+      throw new SchemaError(
+        file.path,
+        "/$id",
+        `"${id}" is not a place this pipeline reads: expected "#/paths/<path, its slashes written ~1>/<method>" (${HTTP_METHODS.join(", ")}) or "#/components/<responses|parameters|requestBodies|schemas>/<Name>"`,
+      );
+    if (place?.kind === "operation") {
+      const operation = operationOf(file, schema, place.path, place.method);
       const other = byOperationId.get(operation.operationId);
       if (other) {
         const [first, second] = [other.path, file.path].sort(byCodeUnit);
@@ -185,13 +198,9 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
       byRoute.set(route, operation);
       continue;
     }
-    const kind = typeof id === "string" ? componentKindOf(id) : undefined;
-    if (kind !== undefined) {
-      const name = decodePointerToken((id as string).slice(`#/components/${kind}/`.length), {
-        uriFragment: true,
-      });
-      if (name === "" || name.includes("/"))
-        throw new SchemaError(file.path, "/$id", `expected "#/components/${kind}/<Name>"`);
+    if (place !== undefined && place.kind !== "schema") {
+      const kind = COMPONENT_SECTION[place.kind] as ComponentSection;
+      const { name } = place;
       const key = `${kind}/${name}`;
       const other = byComponent.get(key);
       if (other) {
@@ -225,20 +234,13 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
   return { dir, schemas, operations, components, digest: digest.digest("hex") };
 }
 
-const PATHS_PREFIX = "#/paths/";
-
-/** An operation file: `$id` `#/paths/<route, one JSON Pointer token>/<method>` and a non-empty operationId. */
-function operationOf(file: SchemaFile, body: JsonObject, id: string): LoadedOperation {
-  const tokens = id.slice(PATHS_PREFIX.length).split("/");
-  const method = tokens[1];
-  if (tokens.length !== 2 || !(METHODS as readonly string[]).includes(method ?? "")) {
-    throw new SchemaError(
-      file.path,
-      "/$id",
-      `expected "#/paths/<path, its slashes written ~1>/<method>" with a method of ${METHODS.join(", ")}`,
-    );
-  }
-  const route = decodePointerToken(tokens[0]!, { uriFragment: true });
+/** An operation file: a non-empty operationId names it; the path and method come from its `$id`. */
+function operationOf(
+  file: SchemaFile,
+  body: JsonObject,
+  route: string,
+  method: HttpMethod,
+): LoadedOperation {
   if (!route.startsWith("/"))
     throw new SchemaError(file.path, "/$id", `the path "${route}" does not start with "/"`);
   const operationId = body["operationId"];
@@ -251,15 +253,11 @@ function operationOf(file: SchemaFile, body: JsonObject, id: string): LoadedOper
   return {
     operationId,
     route,
-    method: method as Method,
+    method,
     fileName: file.fileName,
     path: file.path,
     operation: fromEntries(Object.entries(body).filter(([k]) => k !== "$id")),
   };
-}
-
-function componentKindOf(id: string): ComponentKind | undefined {
-  return COMPONENT_KINDS.find((kind) => id.startsWith(`#/components/${kind}/`));
 }
 
 /**

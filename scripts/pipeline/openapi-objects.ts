@@ -14,11 +14,12 @@
  */
 import { SchemaError, place } from "./errors.js";
 import { fromEntries, isObject, type Json, type JsonObject } from "./json.js";
-import type { Path } from "./walk.js";
+import { COMPONENT_SECTION, type LayoutKind } from "./layout.js";
+import { forEachSchema, type Path } from "./walk.js";
 
 /** The component kinds an operation may refer to, besides schemas. */
-export const COMPONENT_KINDS = ["responses", "parameters", "requestBodies", "headers"] as const;
-export type ComponentKind = (typeof COMPONENT_KINDS)[number];
+export const COMPONENT_SECTIONS = ["responses", "parameters", "requestBodies", "headers"] as const;
+export type ComponentSection = (typeof COMPONENT_SECTIONS)[number];
 
 export const METHODS = [
   "get",
@@ -40,7 +41,7 @@ export interface ObjectVisitor {
   /** A Schema Object at `path`, read in `direction`; returns its replacement. */
   schema(schema: Json, path: Path, direction: Direction): Json;
   /** A Reference Object to a component of `kind` at `path`; returns the ref to write instead. */
-  ref(ref: string, kind: ComponentKind, path: Path): string;
+  ref(ref: string, kind: ComponentSection, path: Path): string;
 }
 
 /** Rebuilds an Operation Object with `visit`. `file` names it in errors. */
@@ -72,7 +73,7 @@ export function mapOperation(
 /** Rebuilds a component of `kind` (the body of one `components.<kind>` entry). */
 export function mapComponent(
   file: string,
-  kind: ComponentKind,
+  kind: ComponentSection,
   body: JsonObject,
   visit: ObjectVisitor,
 ): JsonObject {
@@ -90,7 +91,7 @@ type ObjectMap = (file: string, value: JsonObject, visit: ObjectVisitor, path: P
 function orRef(
   file: string,
   value: Json,
-  kind: ComponentKind,
+  kind: ComponentSection,
   visit: ObjectVisitor,
   path: Path,
   map: ObjectMap,
@@ -181,6 +182,39 @@ function content(
       key === "schema" ? visit.schema(v, [...path, media, key], direction) : v,
     );
   });
+}
+
+/**
+ * Every `$ref` of an operation, response, parameter or request body (a file of the layout, by its kind): each
+ * Reference Object to a component, and each `$ref` in its schemas, with where it is. Sync's closure follows them.
+ */
+export function forEachObjectRef(
+  file: string,
+  object: JsonObject,
+  kind: Exclude<LayoutKind, "schema">,
+  visit: (ref: string, at: Path) => void,
+): void {
+  const visitor: ObjectVisitor = {
+    schema: (schema, path) => {
+      forEachSchema(
+        file,
+        schema,
+        (node, at) => {
+          if (typeof node["$ref"] === "string") visit(node["$ref"], at);
+        },
+        path,
+      );
+      return schema;
+    },
+    ref: (ref, _kind, path) => {
+      visit(ref, path);
+      return ref;
+    },
+  };
+  const body = fromEntries(Object.entries(object).filter(([key]) => key !== "$id"));
+  if (kind === "operation") mapOperation(file, body, visitor);
+  else if (typeof body["$ref"] === "string") visit(body["$ref"], []);
+  else mapComponent(file, COMPONENT_SECTION[kind] as ComponentSection, body, visitor);
 }
 
 /** A copy of `object` with each value mapped; keys and their order stay. */

@@ -68,11 +68,17 @@ export function forEachSchema(
   file: string,
   schema: Json,
   visit: (node: JsonObject, path: Path) => void,
+  path: Path = [],
 ): void {
-  mapSchema(file, schema, (node, path) => {
-    visit(node, path);
-    return node;
-  });
+  mapSchema(
+    file,
+    schema,
+    (node, at) => {
+      visit(node, at);
+      return node;
+    },
+    path,
+  );
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   type LayoutKind,
 } from "../pipeline/layout.js";
 import { duplicateNameError, parseSchemaFiles } from "../pipeline/load.js";
-import { forEachDocumentRef } from "../pipeline/openapi-walk.js";
+import { forEachObjectRef } from "../pipeline/openapi-objects.js";
 import { classifyComponentRef, classifyRef, refError } from "../pipeline/refs.js";
 import { forEachSchema, type Path } from "../pipeline/walk.js";
 import type { Operations, Roots } from "./config.js";
@@ -220,7 +220,7 @@ function refsOf(file: VendoredFile): Referrer[] {
       if (typeof ref === "string") refs.push({ path: file.path, at, ref });
     });
   else
-    forEachDocumentRef(file.path, file.body, file.kind, (ref, at) =>
+    forEachObjectRef(file.path, file.body, file.kind, (ref, at) =>
       refs.push({ path: file.path, at, ref }),
     );
   return refs;

@@ -106,10 +106,8 @@ export async function syncSchemas(options: SyncOptions): Promise<SyncResult> {
   );
   if (noOperations)
     say(`sync: this source brought no operations (it holds none); only schemas are vendored`);
-  await checkSetResolves(
-    options.outDir,
-    closure.filter((file) => file.kind === "schema"),
-  );
+  // What generate will read: every vendored file, operations and components included.
+  await checkSetResolves(options.outDir, closure);
 
   const files = new Map(closure.map((schema) => [schema.fileName, schema.bytes]));
   const description = describe(source);
