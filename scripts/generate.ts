@@ -76,7 +76,7 @@ async function main(): Promise<number> {
       ? ` (${result.reused.members} reused from the cache)`
       : "";
     say(
-      `generate: read ${files.length} schema files from ${schemasDir}/, resolved ${result.refCount} $refs, emitted and formatted ${result.schemaCount} schemas${reused}`,
+      `generate: read ${files.length} schema files from ${schemasDir}/, resolved ${result.refCount} $refs, emitted and formatted ${counted(result)}${reused}`,
     );
   }
   // --check writes nothing, not even the cache.
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     const differences = compareOutput(outDir, result.files);
     if (differences.length === 0) {
       process.stdout.write(
-        `generate --check: ${outDir}/ is current (${result.schemaCount} schemas, ${result.files.size} files, ${seconds}s)\n`,
+        `generate --check: ${outDir}/ is current (${counted(result)}, ${result.files.size} files, ${seconds}s)\n`,
       );
       return 0;
     }
@@ -114,7 +114,7 @@ async function main(): Promise<number> {
   if (changed && !values["no-drift"])
     process.stdout.write(`${await driftLine(schemasDir, files)}\n`);
   process.stdout.write(
-    `generate: ${result.schemaCount} schemas → ${result.files.size} file${result.files.size === 1 ? "" : "s"} written to ${outDir}/ in ${((performance.now() - started) / 1000).toFixed(2)}s\n`,
+    `generate: ${counted(result)} → ${result.files.size} file${result.files.size === 1 ? "" : "s"} written to ${outDir}/ in ${((performance.now() - started) / 1000).toFixed(2)}s\n`,
   );
   return 0;
 }
@@ -140,6 +140,15 @@ async function driftLine(schemasDir: string, files: readonly SchemaFile[]): Prom
   } catch (error) {
     return `drift: not reported (${(error instanceof Error ? error.message : String(error)).split("\n")[0]})`;
   }
+}
+
+/** "13 schemas", or "13 schemas and 1 operation" when the set has operations. */
+function counted(result: { schemaCount: number; operationCount: number }): string {
+  const operations =
+    result.operationCount === 0
+      ? ""
+      : ` and ${result.operationCount} operation${result.operationCount === 1 ? "" : "s"}`;
+  return `${result.schemaCount} schemas${operations}`;
 }
 
 runCli("generate", main);

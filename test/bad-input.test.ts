@@ -20,6 +20,19 @@ import {
 } from "./helpers/cli.js";
 import { expectRejection } from "./helpers/expect-error.js";
 
+/** An operation file of the layout: `$id` #/paths/<path>/<method>. */
+const op = (
+  operationId: string,
+  method: string,
+  path: string,
+  body: Record<string, unknown> = {},
+) => ({
+  $id: `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}`,
+  operationId,
+  responses: { "200": { description: "OK" } },
+  ...body,
+});
+
 const ok = (name: string, body: Record<string, unknown> = { type: "string" }) => ({
   title: name,
   ...body,
@@ -146,6 +159,58 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
     },
     message: `DIR/a.json: /properties/loop/$ref: $ref "#/components/schemas/A/properties/loop" points into a schema at a subschema that refers back to itself (#/components/schemas/A/properties/loop → #/components/schemas/A/properties/loop); give that subschema a name of its own`,
   },
+  "an operation whose body refers to a schema the set lacks": {
+    files: {
+      "op.json": op("make", "post", "/api/things", {
+        requestBody: {
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Missing" } } },
+        },
+      }),
+    },
+    message: `DIR/op.json: /requestBody/content/application~1json/schema/$ref: $ref "#/components/schemas/Missing" points at "Missing", which no file in the schema set declares`,
+  },
+  "an operation that refers to a response component the set lacks": {
+    files: {
+      "op.json": op("make", "post", "/api/things", {
+        responses: { "4XX": { $ref: "#/components/responses/ClientError" } },
+      }),
+    },
+    message: `DIR/op.json: /responses/4XX/$ref: $ref "#/components/responses/ClientError" points at the responses component "ClientError", which no file in the set declares`,
+  },
+  "an operation that refers to a parameter component the set lacks": {
+    files: {
+      "op.json": op("make", "get", "/api/things", {
+        parameters: [{ $ref: "#/components/parameters/PageSize" }],
+      }),
+    },
+    message: `DIR/op.json: /parameters/0/$ref: $ref "#/components/parameters/PageSize" points at the parameters component "PageSize", which no file in the set declares`,
+  },
+  "two operations with one operationId": {
+    files: {
+      "a.json": op("same", "get", "/api/a"),
+      "b.json": op("same", "get", "/api/b"),
+    },
+    message: `DIR/b.json: /operationId: operationId "same" is also declared by DIR/a.json`,
+  },
+  "two operations on the same path and method": {
+    files: {
+      "a.json": op("one", "get", "/api/a"),
+      "b.json": op("two", "get", "/api/a"),
+    },
+    message: "DIR/b.json: /$id: the operation GET /api/a is also declared by DIR/a.json",
+  },
+  "a parameter without a schema": {
+    files: {
+      "op.json": op("list", "get", "/api/things", {
+        parameters: [{ name: "page", in: "query" }],
+      }),
+    },
+    message: `DIR/op.json: /parameters/0: parameter "page" has no schema: its type is unknown`,
+  },
+  "an operation without an operationId": {
+    files: { "op.json": { $id: "#/paths/~1api~1things/get", responses: {} } },
+    message: "DIR/op.json: /operationId: an operation needs an operationId, which names it",
+  },
   "two names that become the same type name": {
     files: { "a.json": ok("catalog-item"), "b.json": ok("catalog_item") },
     message: `DIR/b.json: schema "catalog_item" and schema "catalog-item" (DIR/a.json) both become the type name catalog_item; rename one`,
@@ -157,7 +222,7 @@ const GENERATED = hashFolder("generated");
 
 test("the CLI cases start from a real generated folder", () => {
   expect(Object.keys(GENERATED)).toEqual(["index.d.mts", "index.d.ts", "package.json"]);
-  expect(Object.keys(CASES)).toHaveLength(21);
+  expect(Object.keys(CASES)).toHaveLength(28);
 });
 
 describe.each(Object.entries(CASES))("%s", (_name, { files, message }) => {

@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { byCodeUnit } from "../scripts/pipeline/json.js";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import {
@@ -137,17 +138,18 @@ function state(root: string) {
 }
 
 describe("config", () => {
-  test("the committed upstream.config.json is the GitHub folder, pinned, with the seed as the root", () => {
+  test("the committed upstream.config.json is Klaviyo's own document, pinned, with the seed and its operation", () => {
     const loaded = readConfig(undefined);
     expect(loaded.text).toBe(readFileSync("upstream.config.json", "utf8"));
-    expect(loaded.config).toEqual(DEFAULT_CONFIG);
-    expect(loaded.config.source).toMatchObject({
-      kind: "github",
-      repo: "api-evangelist/klaviyo",
-      folder: "json-schema",
-      ref: "2ed7729f40aa23cac145e1e784890caf59205093",
+    expect(loaded.config.source).toEqual({
+      kind: "openapi",
+      repo: "klaviyo/openapi",
+      path: "openapi/stable.json",
+      ref: KLAVIYO_0715,
+      rawBaseUrl: "https://raw.githubusercontent.com",
     });
     expect(loaded.config.roots).toEqual([SEED]);
+    expect(loaded.config.operations).toEqual(["bulk_create_catalog_items"]);
   });
 
   test('missing keys take the defaults; roots may be "*"; other sources', () => {
@@ -407,7 +409,17 @@ describe("lock", () => {
   test("the committed schemas.lock.json verifies against the committed schemas/", () => {
     const { lock: committed, differences } = verifySchemas("schemas", "schemas.lock.json");
     expect(differences).toEqual([]);
-    expect(Object.keys(committed.files)).toEqual(SEED_CLOSURE);
+    expect(Object.keys(committed.files)).toEqual(readdirSync("schemas").sort(byCodeUnit));
+    expect(Object.keys(committed.files)).toEqual(
+      expect.arrayContaining([
+        ...SEED_CLOSURE,
+        "klaviyo-bulk_create_catalog_items-operation.json",
+        "klaviyo-clienterror-response.json",
+        "klaviyo-servererror-response.json",
+      ]),
+    );
+    expect(committed.roots).toEqual([SEED]);
+    expect(committed.operations).toEqual(["bulk_create_catalog_items"]);
     expect(committed.source.kind).toBe("folder");
     expect(committed.note).toMatch(/written for this project/);
   });

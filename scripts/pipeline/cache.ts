@@ -23,6 +23,7 @@ import { byCodeUnit } from "./json.js";
 export interface CachedRun {
   files: [string, string][];
   schemaCount: number;
+  operationCount: number;
   refCount: number;
 }
 
@@ -231,6 +232,7 @@ function isRun(run: unknown): run is CachedRun {
   if (
     !isRecord(run) ||
     typeof run["schemaCount"] !== "number" ||
+    typeof run["operationCount"] !== "number" ||
     typeof run["refCount"] !== "number" ||
     !Array.isArray(run["files"])
   )

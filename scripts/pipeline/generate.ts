@@ -49,6 +49,8 @@ export const ESM_ENTRY_TEXT =
 export interface GenerateResult {
   files: Map<string, string>;
   schemaCount: number;
+  /** Operations emitted (0 for a set of schemas only). */
+  operationCount: number;
   refCount: number;
   /** What came from the cache: the whole run, or this many of the schemas' members. */
   reused?: { run: boolean; members: number };
@@ -83,6 +85,7 @@ export async function generateFromFiles(
     return {
       files: new Map(cached.files),
       schemaCount: cached.schemaCount,
+      operationCount: cached.operationCount,
       refCount: cached.refCount,
       reused: { run: true, members: cached.schemaCount },
     };
@@ -115,12 +118,14 @@ export async function generateFromFiles(
         [FORMAT_FILE, FORMAT_FILE_TEXT],
       ]),
       schemaCount: normalized.schemas.length,
+      operationCount: normalized.operations.length,
       refCount: resolved.refCount,
       reused: { run: false, members: declarations.reusedMembers },
     };
     cache?.putRun(runKey, {
       files: [...result.files],
       schemaCount: result.schemaCount,
+      operationCount: result.operationCount,
       refCount: result.refCount,
     });
     return result;
