@@ -1,15 +1,23 @@
 /**
  * Catalog scale: the whole upstream set (1,194 schemas) generates, compiles under --strict with
- * skipLibCheck off, and gives the same bytes in any file order.
+ * skipLibCheck off, and gives the same bytes in any file order; so does the 2026-07-15 document with its
+ * 345 operations.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import { readSchemaFolder } from "../scripts/pipeline/load.js";
+import { splitOpenApiLayout } from "../scripts/pipeline/openapi-split.js";
 import { writeOutput } from "../scripts/pipeline/write.js";
 import { tempDir } from "./helpers/cli.js";
 import { STRICT_OPTIONS, typecheck } from "./helpers/typecheck.js";
-import { UPSTREAM_SET, describeWithUpstream, hasUpstreamSet } from "./helpers/upstream.js";
+import {
+  UPSTREAM_OPENAPI,
+  UPSTREAM_SET,
+  describeWithUpstream,
+  hasUpstreamOpenApi,
+  hasUpstreamSet,
+} from "./helpers/upstream.js";
 
 /**
  * Every `$ref` beside `nullable: true` in the upstream files, as "property: Target", read from the JSON
@@ -96,3 +104,88 @@ describeWithUpstream("the whole upstream set", UPSTREAM_SET, hasUpstreamSet, () 
     expect(reversed.files).toEqual(files);
   });
 });
+
+/**
+ * The whole 2026-07-15 document with its operations, split as sync splits it: everything generates once and
+ * compiles under --strict with skipLibCheck off, in openapi-typescript's layout, with the direction variants.
+ */
+describeWithUpstream(
+  "the whole 2026-07-15 document, operations included",
+  UPSTREAM_OPENAPI,
+  hasUpstreamOpenApi,
+  () => {
+    const document = () => JSON.parse(readFileSync(UPSTREAM_OPENAPI, "utf8")) as OpenApiDocument;
+    let declarations = "";
+
+    beforeAll(async () => {
+      const files = splitOpenApiLayout(UPSTREAM_OPENAPI, document(), "openapi");
+      const result = await generateFromFiles("openapi", files);
+      expect([result.schemaCount, result.operationCount]).toEqual([1290, 345]);
+      declarations = result.files.get(ENTRY_FILE)!;
+    });
+
+    test("every path and operation of the document is in paths and operations", () => {
+      const { paths } = document();
+      const member = (name: string) => {
+        const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+        return new RegExp(`^  ${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\{$`, "m");
+      };
+      const routes = Object.keys(paths);
+      const operationIds = Object.values(paths).flatMap((item) =>
+        Object.values(item).map((operation) => operation.operationId),
+      );
+      expect([routes.length, operationIds.length]).toEqual([238, 345]);
+      const pathsBlock = declarations.slice(
+        declarations.indexOf("export interface paths {"),
+        declarations.indexOf("export interface components {"),
+      );
+      const operationsBlock = declarations.slice(
+        declarations.indexOf("export interface operations {"),
+      );
+      expect(routes.filter((route) => !member(route).test(pathsBlock))).toEqual([]);
+      expect(operationIds.filter((id) => !member(id).test(operationsBlock))).toEqual([]);
+    });
+
+    test("request bodies and responses that reach readOnly or writeOnly keys use the direction variants", () => {
+      const count = (name: string) => {
+        const block = declarations.slice(declarations.indexOf(`export interface ${name} {`));
+        return block.slice(0, block.indexOf("\n}\n")).match(/^ {2}[A-Za-z_$][\w$]*: /gm)?.length;
+      };
+      expect([count("requestSchemas"), count("responseSchemas")]).toEqual([54, 30]);
+      expect(declarations.match(/"application\/vnd\.api\+json": requestSchemas\[/g)).toHaveLength(
+        4,
+      );
+      expect(declarations.match(/"application\/vnd\.api\+json": responseSchemas\[/g)).toHaveLength(
+        8,
+      );
+      // No request variant still declares a readOnly key other than as `never`.
+      const request = declarations.slice(
+        declarations.indexOf("export interface requestSchemas {"),
+        declarations.indexOf("export interface responseSchemas {"),
+      );
+      expect(
+        request.match(/Read-only[^\n]*\n(?:\s+\*[^\n]*\n)*\s+(?:readonly )?\w+\??: (?!never;)/g),
+      ).toBeNull();
+    });
+
+    test("compiles with tsc --strict, skipLibCheck off", () => {
+      const consumer = [
+        'import type { components, operations, paths, RequestBody, SuccessBody, ErrorBody, PathsWithPresetHeaders } from "./index";',
+        "export type All = [components, operations, paths];",
+        'export type Call = [RequestBody<"create_flow">, SuccessBody<"get_profile">, ErrorBody<"get_profile">];',
+        'export type Preset = PathsWithPresetHeaders<"revision">;',
+        "",
+      ].join("\n");
+      expect(
+        typecheck(
+          { "/virtual/index.d.ts": declarations, "/virtual/check.ts": consumer },
+          { ...STRICT_OPTIONS, skipLibCheck: false },
+        ),
+      ).toEqual([]);
+    });
+  },
+);
+
+type OpenApiDocument = {
+  paths: Record<string, Record<string, { operationId: string }>>;
+};
