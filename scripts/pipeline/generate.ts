@@ -2,8 +2,8 @@
  * The whole pipeline as one function from schema files to output files: load → resolve → normalise →
  * emit → format. Reading the folder and writing the output stay in the CLI.
  *
- * The declaration file is emitted and formatted in parts (chunks.ts): one member of `components.schemas`
- * per schema, the frame around them, and the alias lines. That lets formatting, most of a run's time, spread
+ * The declaration file is emitted and formatted in parts (chunks.ts): one member of its container per schema,
+ * path, operation, component and direction variant, the frame around them, and the alias lines. That lets formatting, most of a run's time, spread
  * over worker threads, and lets an optional cache (cache.ts) skip whatever did not change: a whole run when
  * no input changed, or every member but the changed ones. Heavy modules (TypeScript, openapi-typescript,
  * prettier, json-schema-ref-parser) are imported only when a run needs them.
@@ -304,21 +304,30 @@ function* batches(
 }
 
 /**
- * What the emitter needs for `parts`: for schema members, those schemas and every schema they reach through
- * $refs, which is all openapi-typescript's `ctx.resolve` can read; the whole set when operations are in play (their
- * parts read components and variants too), or when no cache told us.
+ * What the emitter needs for `parts`: for schema members and their variants, those schemas and every schema they
+ * reach through $refs, which is all openapi-typescript's `ctx.resolve` can read; the whole set when a path,
+ * operation or component is among them (their typing reads components and variants too), or when no cache told us.
  */
 function emitContext(
   set: NormalizedSet,
   parts: readonly PartId[],
   keys: PartKeys | undefined,
 ): EmitInput {
-  if (keys === undefined || set.operations.length > 0) return set;
+  const schemaParts = new Set<Container>(["schemas", "requestSchemas", "responseSchemas"]);
+  if (keys === undefined || parts.some((p) => !schemaParts.has(p.container))) return set;
   const reach = reachable(
     set,
     parts.map((p) => p.name),
   );
-  return { ...set, schemas: set.schemas.filter((s) => reach.has(s.name)) };
+  return {
+    schemas: set.schemas.filter((s) => reach.has(s.name)),
+    variants: {
+      request: set.variants.request.filter((s) => reach.has(s.name)),
+      response: set.variants.response.filter((s) => reach.has(s.name)),
+    },
+    operations: [],
+    components: [],
+  };
 }
 
 function reachable(set: NormalizedSet, from: readonly string[]): Set<string> {
