@@ -177,22 +177,17 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
       const operation = operationOf(file, schema, place.path, place.method);
       const other = byOperationId.get(operation.operationId);
       if (other) {
-        const [first, second] = [other.path, file.path].sort(byCodeUnit);
-        throw new SchemaError(
-          second!,
+        throw declaredTwiceError(
+          `operationId "${operation.operationId}"`,
           "/operationId",
-          `operationId "${operation.operationId}" is also declared by ${first}`,
+          other.path,
+          file.path,
         );
       }
       const route = `${operation.method.toUpperCase()} ${operation.route}`;
       const sameRoute = byRoute.get(route);
       if (sameRoute) {
-        const [first, second] = [sameRoute.path, file.path].sort(byCodeUnit);
-        throw new SchemaError(
-          second!,
-          "/$id",
-          `the operation ${route} is also declared by ${first}`,
-        );
+        throw declaredTwiceError(`the operation ${route}`, "/$id", sameRoute.path, file.path);
       }
       byOperationId.set(operation.operationId, operation);
       byRoute.set(route, operation);
@@ -204,12 +199,7 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
       const key = `${kind}/${name}`;
       const other = byComponent.get(key);
       if (other) {
-        const [first, second] = [other.path, file.path].sort(byCodeUnit);
-        throw new SchemaError(
-          second!,
-          "/$id",
-          `${kind} component "${name}" is also declared by ${first}`,
-        );
+        throw declaredTwiceError(`${kind} component "${name}"`, "/$id", other.path, file.path);
       }
       const body = fromEntries(Object.entries(schema).filter(([k]) => k !== "$id"));
       byComponent.set(key, { kind, name, fileName: file.fileName, path: file.path, body });
@@ -261,12 +251,22 @@ function operationOf(
 }
 
 /**
- * Two files declare one schema name (load, and sync's closure across its reads). The error is on the later
- * path in code-unit order, so that it does not depend on the order the files were read in.
+ * Two files declare one thing (a schema name, an operationId, a path and method, a component): load, and sync's
+ * closure across its reads. The error is on the later path in code-unit order, so that it does not depend on the
+ * order the files were read in.
  */
-export function duplicateNameError(name: string, onePath: string, otherPath: string): SchemaError {
+export function declaredTwiceError(
+  what: string,
+  place: string | undefined,
+  onePath: string,
+  otherPath: string,
+): SchemaError {
   const [first, second] = [onePath, otherPath].sort(byCodeUnit);
-  return new SchemaError(second!, undefined, `schema name "${name}" is also declared by ${first}`);
+  return new SchemaError(second!, place, `${what} is also declared by ${first}`);
+}
+
+export function duplicateNameError(name: string, onePath: string, otherPath: string): SchemaError {
+  return declaredTwiceError(`schema name "${name}"`, undefined, onePath, otherPath);
 }
 
 function parseSchemaFile(file: SchemaFile): JsonObject {

@@ -21,18 +21,6 @@ import { forEachSchema, type Path } from "./walk.js";
 export const COMPONENT_SECTIONS = ["responses", "parameters", "requestBodies", "headers"] as const;
 export type ComponentSection = (typeof COMPONENT_SECTIONS)[number];
 
-export const METHODS = [
-  "get",
-  "put",
-  "post",
-  "delete",
-  "options",
-  "head",
-  "patch",
-  "trace",
-] as const;
-export type Method = (typeof METHODS)[number];
-
 const PARAMETER_PLACES = new Set(["query", "header", "path", "cookie"]);
 
 export type Direction = "request" | "response";

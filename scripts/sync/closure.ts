@@ -16,7 +16,7 @@ import {
   operationFileName,
   type LayoutKind,
 } from "../pipeline/layout.js";
-import { duplicateNameError, parseSchemaFiles } from "../pipeline/load.js";
+import { declaredTwiceError, duplicateNameError, parseSchemaFiles } from "../pipeline/load.js";
 import { forEachObjectRef } from "../pipeline/openapi-objects.js";
 import { classifyComponentRef, classifyRef, refError } from "../pipeline/refs.js";
 import { forEachSchema, type Path } from "../pipeline/walk.js";
@@ -257,17 +257,15 @@ function refTarget(from: Referrer, kind: LayoutKind): Want | undefined {
   return { kind: wanted, name: target.name };
 }
 
-/** Two files declare one thing: as load's duplicateNameError, on the later path in code-unit order. */
+/** Two files declare one thing: load's declaredTwiceError, worded for what sync reads. */
 function duplicateError(one: VendoredFile, other: VendoredFile): SchemaError {
   if (one.kind === "schema") return duplicateNameError(one.name, other.path, one.path);
-  const [first, second] = [one.path, other.path].sort(byCodeUnit);
   const what = one.kind === "operation" ? "operationId" : `${WORD[one.kind]} name`;
-  return new SchemaError(second!, undefined, `${what} "${one.name}" is also declared by ${first}`);
+  return declaredTwiceError(`${what} "${one.name}"`, undefined, one.path, other.path);
 }
 
 function duplicatePlaceError(place: string, one: VendoredFile, other: VendoredFile): SchemaError {
-  const [first, second] = [one.path, other.path].sort(byCodeUnit);
-  return new SchemaError(second!, "/$id", `the operation ${place} is also declared by ${first}`);
+  return declaredTwiceError(`the operation ${place}`, "/$id", one.path, other.path);
 }
 
 function notUpstream(source: Source, need: Need, operations: number | undefined): SchemaError {
