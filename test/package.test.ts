@@ -2,13 +2,15 @@
  * The package as a consumer gets it: npm pack, the tarball's contents, attw and publint, and throw-away
  * consumer projects that install the tarball offline and compile under node10, node16 (CommonJS and
  * ESM) and bundler resolution, with typed calls through openapi-fetch (installed offline beside it, from
- * the devDependency).
+ * the devDependency). A package generated from operations with path parameters proves what the embedded
+ * default cannot show.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { EXPECTED_FILES, lintTarball, packInto, type Packed } from "../scripts/package/pack.js";
-import { tempDir } from "./helpers/cli.js";
+import { runScript, tempDir } from "./helpers/cli.js";
+import { describeWithUpstream, hasUpstreamOpenApi, UPSTREAM_OPENAPI } from "./helpers/upstream.js";
 
 const TSC = resolve("node_modules/typescript/bin/tsc");
 const PACKAGE_JSON = JSON.parse(readFileSync("package.json", "utf8")) as {
@@ -382,6 +384,98 @@ describe.each(Object.entries(MODES))(
       } finally {
         writeFileSync(join(project, "consumer.ts"), CONSUMER);
       }
+    });
+  },
+);
+
+/** Calls with a path parameter (the embedded default has none), against a package generated for them. */
+const PATH_CONSUMER = `import type { PathParameters, PathsWithPresetHeaders, SuccessBody, paths } from "klaviyo-schema-types";
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Expect<T extends true> = T;
+export type Named = Expect<Equal<PathParameters<"get_catalog_item">, { id: string }>>;
+
+const header = { revision: "2026-07-15" };
+const id = "$custom:::$default:::SKU-1";
+const client = createClient<paths>({ baseUrl: "https://a.klaviyo.com" });
+export async function byId(): Promise<SuccessBody<"get_catalog_item"> | undefined> {
+  const { data } = await client.GET("/api/catalog-items/{id}", { params: { path: { id }, header } });
+  const typed: Expect<Equal<typeof data, SuccessBody<"get_catalog_item"> | undefined>> = true;
+  return typed ? data : undefined;
+}
+export const withQuery = client.GET("/api/catalog-items/{id}", { params: { path: { id }, header, query: { include: ["variants"], "fields[catalog-item]": ["title", "price"] } } });
+// @ts-expect-error TS2741 [Property 'path' is missing]: the path parameter id is required
+export const noPath = client.GET("/api/catalog-items/{id}", { params: { header } });
+// @ts-expect-error TS2741 [Property 'id' is missing]: a path without its id
+export const emptyPath = client.GET("/api/catalog-items/{id}", { params: { path: {}, header } });
+// @ts-expect-error TS2322 [Type 'number' is not assignable to type 'string']: the id is a string
+export const numericId = client.GET("/api/catalog-items/{id}", { params: { path: { id: 1 }, header } });
+// @ts-expect-error TS2322 [Type '"variant"' is not assignable to type '"variants"']: "variant" is not an include of a catalog item
+export const badInclude = client.GET("/api/catalog-items/{id}", { params: { path: { id }, header, query: { include: ["variant"] } } });
+// @ts-expect-error TS2322 [Type '"sku"' is not assignable]: "sku" is a field of a variant, not of an item
+export const badField = client.GET("/api/catalog-items/{id}", { params: { path: { id }, header, query: { "fields[catalog-item]": ["sku"] } } });
+// @ts-expect-error TS2741 [Property 'header' is missing]: the revision header is required here too
+export const noRevision = client.GET("/api/catalog-items/{id}", { params: { path: { id } } });
+
+const preset = createClient<PathsWithPresetHeaders<"revision">>({ baseUrl: "https://a.klaviyo.com", headers: { revision: "2026-07-15" } });
+export const presetById = preset.GET("/api/catalog-items/{id}", { params: { path: { id } } });
+// @ts-expect-error TS2322 [Property 'path' is missing]: presetting revision leaves the path parameter required
+export const presetNoPath = preset.GET("/api/catalog-items/{id}", { params: {} });
+// @ts-expect-error TS2554 [Expected 2 arguments, but got 1]: nor may the options be left out
+export const presetNoInit = preset.GET("/api/catalog-items/{id}");
+`;
+
+describeWithUpstream(
+  "a consumer of a package generated from operations with path parameters",
+  UPSTREAM_OPENAPI,
+  hasUpstreamOpenApi,
+  () => {
+    let project: string;
+    beforeAll(() => {
+      // sync get_catalog_item (GET /api/catalog-items/{id}) from the 2026-07-15 document, generate it, pack it.
+      const work = tempDir("kst-path-params-");
+      const schemas = join(work, "schemas");
+      const pkg = join(work, "package");
+      const sync = runScript("sync.ts", [
+        "--from",
+        UPSTREAM_OPENAPI,
+        "--operations",
+        "get_catalog_item",
+        "--roots",
+        "PostCatalogItemCreateJobResponse",
+        "--out",
+        schemas,
+        "--lock",
+        join(work, "schemas.lock.json"),
+        "--quiet",
+      ]);
+      if (sync.status !== 0) throw new Error(`sync failed: ${sync.stderr}`);
+      const generate = runScript("generate.ts", [
+        "--schemas",
+        schemas,
+        "--out",
+        join(pkg, "generated"),
+        "--no-cache",
+        "--no-drift",
+        "--quiet",
+      ]);
+      if (generate.status !== 0) throw new Error(`generate failed: ${generate.stderr}`);
+      cpSync("package.json", join(pkg, "package.json"));
+      mkdirSync(join(work, "tarballs"));
+      const tarball = packInto(join(work, "tarballs"), pkg).tarball;
+      project = consumerProject([tarball, ...fetchTarballs], "module");
+      writeFileSync(join(project, "paths.ts"), PATH_CONSUMER);
+      writeTsconfig(project, ["paths.ts"], { module: "node16", moduleResolution: "node16" });
+    });
+
+    test("GET /api/catalog-items/{id} compiles with its path parameter, and not without (node16 ESM)", () => {
+      const { status, output } = compile(project);
+      expect(output).toBe("");
+      expect(status).toBe(0);
+    });
+
+    test("each wrong call fails for the reason its @ts-expect-error names", () => {
+      expectDirectedErrors(project, "paths.ts");
     });
   },
 );
