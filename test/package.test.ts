@@ -3,12 +3,25 @@
  * consumer projects that install the tarball offline and compile under node10, node16 (CommonJS and
  * ESM) and bundler resolution, with typed calls through openapi-fetch (installed offline beside it, from
  * the devDependency). A package generated from operations with path parameters proves what the embedded
- * default cannot show.
+ * default cannot show, and a loopback server proves a typed call's round trip at run time.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { basename, join, resolve } from "node:path";
+import createClient from "openapi-fetch";
+import { createJudge } from "../scripts/conformance/judge.js";
 import { EXPECTED_FILES, lintTarball, packInto, type Packed } from "../scripts/package/pack.js";
+import type { Json } from "../scripts/pipeline/json.js";
+import { readSchemaFolder } from "../scripts/pipeline/load.js";
+import { prepareSchemaSet } from "../scripts/pipeline/prepare.js";
+import type {
+  CatalogItemCreateJobCreateQuery,
+  paths,
+  PathsWithPresetHeaders,
+  PostCatalogItemCreateJobResponse,
+} from "../generated/index.js";
 import { runScript, tempDir } from "./helpers/cli.js";
 import { describeWithUpstream, hasUpstreamOpenApi, UPSTREAM_OPENAPI } from "./helpers/upstream.js";
 
@@ -35,7 +48,8 @@ export const running: JobStatus = "running";
  * code it expects and a part of the message (expectDirectedErrors checks both); each wrong call is on one
  * line, so that the directive covers exactly that call, and differs from a right call in one thing.
  */
-const FETCH_CONSUMER = `import type {
+const FETCH_CONSUMER = `import createClient from "openapi-fetch";
+import type {
   CatalogItemCreateJobCreateQuery,
   ErrorBody,
   HeaderParameters,
@@ -389,7 +403,8 @@ describe.each(Object.entries(MODES))(
 );
 
 /** Calls with a path parameter (the embedded default has none), against a package generated for them. */
-const PATH_CONSUMER = `import type { PathParameters, PathsWithPresetHeaders, SuccessBody, paths } from "klaviyo-schema-types";
+const PATH_CONSUMER = `import createClient from "openapi-fetch";
+import type { PathParameters, PathsWithPresetHeaders, SuccessBody, paths } from "klaviyo-schema-types";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -479,3 +494,177 @@ describeWithUpstream(
     });
   },
 );
+
+describe("a typed call over HTTP, to a loopback server", () => {
+  const JOB: PostCatalogItemCreateJobResponse = {
+    data: {
+      type: "catalog-item-bulk-create-job",
+      id: "01JABCDEF0123456789ABCDEFG",
+      attributes: {
+        status: "queued",
+        created_at: "2026-07-15T10:00:00+00:00",
+        total_count: 1,
+        completed_count: 0,
+        failed_count: 0,
+        completed_at: null,
+        errors: [],
+        expires_at: "2026-07-22T10:00:00+00:00",
+      },
+      relationships: {
+        items: {
+          data: [],
+          links: {
+            self: "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs/01JABCDEF0123456789ABCDEFG/relationships/items",
+            related:
+              "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs/01JABCDEF0123456789ABCDEFG/items",
+          },
+        },
+      },
+      links: {
+        self: "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs/01JABCDEF0123456789ABCDEFG",
+      },
+    },
+    links: { self: "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs" },
+  };
+  const BODY: CatalogItemCreateJobCreateQuery = {
+    data: {
+      type: "catalog-item-bulk-create-job",
+      attributes: {
+        items: {
+          data: [
+            {
+              type: "catalog-item",
+              attributes: {
+                external_id: "SKU-1",
+                title: "Ocean Blue Shirt",
+                description: "Long-sleeved cotton shirt",
+                url: "https://example.com/shirt",
+                price: 42,
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+  const KEY = "Klaviyo-API-Key pk_test_0000";
+
+  interface Seen {
+    method: string | undefined;
+    url: string | undefined;
+    headers: IncomingHttpHeaders;
+    body: unknown;
+  }
+
+  test("the server's and the client's bodies are schema-valid (ajv, formats checked)", async () => {
+    const prepared = await prepareSchemaSet("schemas", readSchemaFolder("schemas"));
+    const judge = createJudge(prepared.resolved.schemas);
+    expect(judge.validate("PostCatalogItemCreateJobResponse", JOB as unknown as Json)).toEqual({
+      valid: true,
+      validIgnoringFormats: true,
+    });
+    expect(judge.validate("CatalogItemCreateJobCreateQuery", BODY as unknown as Json)).toEqual({
+      valid: true,
+      validIgnoringFormats: true,
+    });
+  });
+
+  test("openapi-fetch sends the headers, query and body, and returns the 202 body as data", async () => {
+    const seen: Seen[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        seen.push({
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          body: text === "" ? undefined : (JSON.parse(text) as unknown),
+        });
+        const ok =
+          request.method === "POST" &&
+          request.url?.startsWith("/api/catalog-item-bulk-create-jobs") === true;
+        response.writeHead(ok ? 202 : 404, { "content-type": "application/vnd.api+json" });
+        response.end(ok ? JSON.stringify(JOB) : '{"errors":[]}');
+      });
+    });
+    // Bounded: the server stops after the test, however it ends; each call gives up after 10 s.
+    server.requestTimeout = 10_000;
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      // Only the loopback server is ever called.
+      const loopbackOnly = (request: Request) => {
+        if (new URL(request.url).origin !== origin)
+          throw new Error(`not the loopback server: ${request.url}`);
+        return fetch(request);
+      };
+      const signal = AbortSignal.timeout(10_000);
+
+      // Plain paths: revision is a parameter of the call.
+      const client = createClient<paths>({
+        baseUrl: origin,
+        fetch: loopbackOnly,
+        headers: { Authorization: KEY, "Content-Type": "application/vnd.api+json" },
+        // Klaviyo's list parameters are explode: false (status,total_count), not openapi-fetch's default.
+        querySerializer: { array: { style: "form", explode: false } },
+      });
+      const plain = await client.POST("/api/catalog-item-bulk-create-jobs", {
+        params: {
+          header: { revision: "2026-07-15" },
+          query: { "fields[catalog-item-bulk-create-job]": ["status", "total_count"] },
+        },
+        body: BODY,
+        signal,
+      });
+
+      // PathsWithPresetHeaders: the client sends revision on every call.
+      const preset = createClient<PathsWithPresetHeaders<"revision">>({
+        baseUrl: origin,
+        fetch: loopbackOnly,
+        headers: { revision: "2026-07-15", Authorization: KEY },
+      });
+      const presetResult = await preset.POST("/api/catalog-item-bulk-create-jobs", {
+        body: BODY,
+        signal,
+      });
+
+      for (const result of [plain, presetResult]) {
+        expect(result.response.status).toBe(202);
+        expect(result.error).toBeUndefined();
+        expect(result.data).toEqual(JOB);
+      }
+      expect(
+        seen.map((s) => ({
+          method: s.method,
+          url: s.url,
+          revision: s.headers["revision"],
+          authorization: s.headers["authorization"],
+          contentType: s.headers["content-type"],
+          body: s.body,
+        })),
+      ).toEqual([
+        {
+          method: "POST",
+          url: "/api/catalog-item-bulk-create-jobs?fields[catalog-item-bulk-create-job]=status,total_count",
+          revision: "2026-07-15",
+          authorization: KEY,
+          contentType: "application/vnd.api+json",
+          body: BODY,
+        },
+        {
+          method: "POST",
+          url: "/api/catalog-item-bulk-create-jobs",
+          revision: "2026-07-15",
+          authorization: KEY,
+          contentType: "application/json",
+          body: BODY,
+        },
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  });
+});
