@@ -589,7 +589,7 @@ describe("a typed call over HTTP, to a loopback server", () => {
         response.end(ok ? JSON.stringify(JOB) : '{"errors":[]}');
       });
     });
-    // Bounded: the server stops after the test, however it ends; each call gives up after 10 s.
+    // Bounded: the server stops after the test, however it ends; the calls give up after 10 s.
     server.requestTimeout = 10_000;
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     try {
