@@ -4,7 +4,7 @@
  */
 import type { Semver } from "./report.js";
 import type { DriftReport } from "./report.js";
-import { driftSummaryLine, renderSections } from "./render.js";
+import { driftSummaryLine, renderOperationSections, renderSections } from "./render.js";
 
 const VERSION = /^(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
@@ -47,7 +47,26 @@ export interface EntryOptions {
 
 export function renderChangelogEntry(report: DriftReport, options: EntryOptions): string {
   const lines = [`## ${options.version} (${options.date})`, ""];
-  if (report.schemas.length === 0) {
+  if (
+    report.operations !== undefined &&
+    (report.operations.length > 0 || report.schemas.length > 0)
+  ) {
+    // Operations first, breaking ones at the top with what a caller must change; then the component schemas.
+    const summary = driftSummaryLine(report).replace(/^drift: /, "");
+    lines.push(
+      `Changes since ${options.since} (\`${options.from}\` → \`${options.to}\`): ${summary}.`,
+      "",
+      ...renderOperationSections(report, 3),
+    );
+    if (report.schemas.length > 0)
+      lines.push(
+        "### Component schemas",
+        "",
+        'For code that uses `components["schemas"]` directly. Breaks readers: the new type is not assignable to the old one; breaks writers: the old is not assignable to the new (the TypeScript compiler\'s verdict).',
+        "",
+        ...renderSections(report, 4),
+      );
+  } else if (report.schemas.length === 0) {
     lines.push(`No changes to the types since ${options.since}.`);
   } else {
     const summary = driftSummaryLine(report).replace(/^drift: /, "");

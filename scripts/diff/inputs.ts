@@ -11,7 +11,7 @@ import { SchemaError } from "../pipeline/errors.js";
 import { parseJsonText } from "../pipeline/json-position.js";
 import { byCodeUnit, isObject } from "../pipeline/json.js";
 import { readSchemaFolder, type SchemaFile } from "../pipeline/load.js";
-import { splitOpenApiDocument } from "../pipeline/openapi-split.js";
+import { splitOpenApiLayout } from "../pipeline/openapi-split.js";
 
 export interface Side {
   /** How the side reads in a report, e.g. `HEAD:schemas`, `schemas/`, `openapi.json`. */
@@ -62,7 +62,10 @@ export function readSide(spec: string, options: SideOptions = {}): Side {
   return readGitFolder(revision, commit, folder, cwd);
 }
 
-/** An OpenAPI document's `components.schemas`, split into the per-file layout. */
+/**
+ * An OpenAPI document split into the per-file layout: `components.schemas`, its responses, parameters and request
+ * bodies, and one file per operation (so the report can compare operations when the other side has them too).
+ */
 export function readOpenApiFile(path: string, text: string): Side {
   const document = parseJsonText(path, text);
   if (!isObject(document) || !("openapi" in document)) {
@@ -76,7 +79,7 @@ export function readOpenApiFile(path: string, text: string): Side {
     label: tidyPath(path),
     kind: "openapi",
     dir: tidyPath(path),
-    files: splitOpenApiDocument(tidyPath(path), document, tidyPath(path)),
+    files: splitOpenApiLayout(tidyPath(path), document, tidyPath(path)),
   };
 }
 

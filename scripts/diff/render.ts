@@ -4,6 +4,7 @@
  */
 import type { Json } from "../pipeline/json.js";
 import type { Detail } from "./compare.js";
+import type { OperationDrift } from "./operations.js";
 import type { DriftReport, SchemaDrift } from "./report.js";
 
 /** How many names a Markdown list shows before "and N more" (JSON always lists all). */
@@ -26,14 +27,53 @@ export function driftSummaryLine(report: DriftReport): string {
   push(summary.added, "added");
   push(summary.removed, "removed");
   push(summary.docs, "docs-only", breakingOf("docs"));
-  return `drift: ${parts.length === 0 ? "no schema changes" : parts.join(", ")} → ${report.semver}`;
+  const schemas = parts.length === 0 ? "no schema changes" : parts.join(", ");
+  if (summary.operations === undefined) return `drift: ${schemas} → ${report.semver}`;
+  return `drift: ${operationsSummaryText(report)}; schemas: ${schemas} → ${report.semver}`;
 }
 
-/** The `--json` form: `{ semver, summary, schemas: [{ name, change, breaks, details, affects }] }`. */
+/** E.g. `12 operations changed (3 breaking), 2 added, 1 removed, 4 docs-only`. */
+function operationsSummaryText(report: DriftReport): string {
+  const summary = report.summary.operations!;
+  const operations = report.operations ?? [];
+  const breakingOf = (change: OperationDrift["change"]) =>
+    operations.filter((o) => o.change === change && (o.breaks.requests || o.breaks.responses))
+      .length;
+  const parts: string[] = [];
+  const push = (count: number, text: string, breaking = 0) => {
+    if (count > 0) parts.push(`${count} ${text}${breaking > 0 ? ` (${breaking} breaking)` : ""}`);
+  };
+  push(
+    summary.changed,
+    parts.length === 0 ? "operations changed" : "changed",
+    breakingOf("changed"),
+  );
+  push(summary.added, parts.length === 0 ? "operations added" : "added");
+  push(summary.removed, parts.length === 0 ? "operations removed" : "removed");
+  push(summary.docs, parts.length === 0 ? "operations docs-only" : "docs-only");
+  return parts.length === 0 ? "no operation changes" : parts.join(", ");
+}
+
+/**
+ * The `--json` form: `{ semver, summary, operations?: [{ operationId, method, path, change, breaks, details }],
+ * schemas: [{ name, change, breaks, details, affects }] }`; `operations` when both sides have them.
+ */
 export function renderJson(report: DriftReport): string {
   const ordered = {
     semver: report.semver,
     summary: report.summary,
+    ...(report.operations === undefined
+      ? {}
+      : {
+          operations: report.operations.map((o) => ({
+            operationId: o.operationId,
+            method: o.method,
+            path: o.path,
+            change: o.change,
+            breaks: { requests: o.breaks.requests, responses: o.breaks.responses },
+            details: o.details.map((d) => ({ rule: d.rule, where: d.where, text: d.text })),
+          })),
+        }),
     schemas: report.schemas.map((s) => ({
       name: s.name,
       change: s.change,
@@ -56,6 +96,23 @@ export interface MarkdownOptions {
 /** The full report: title, summary table, what the verdicts mean, then the sections. */
 export function renderMarkdown(report: DriftReport, options: MarkdownOptions): string {
   const lines = [`## Schema drift: ${code(options.from)} → ${code(options.to)}`, ""];
+  if (report.operations !== undefined) {
+    lines.push(
+      `Suggested version bump: **${report.semver}**: ${driftSummaryLine(report)
+        .replace(/^drift: /, "")
+        .replace(/ → \w+$/, "")}.`,
+      "",
+      ...renderOperationSections(report, 3),
+      "### Component schemas",
+      "",
+      'For code that uses `components["schemas"]` directly: each schema judged as a whole, in both directions, whichever way the operations use it.',
+      "",
+    );
+    if (report.schemas.length === 0) lines.push("No schema changes.");
+    else lines.push(...componentTable(report), ...renderSections(report, 4));
+    const text = lines.join("\n").replace(/\n+$/, "") + "\n";
+    return options.maxBytes === undefined ? text : truncate(text, options.maxBytes);
+  }
   if (report.schemas.length === 0) {
     lines.push("No schema changes (suggested version bump: none).");
     return lines.join("\n") + "\n";
@@ -86,6 +143,107 @@ export function renderMarkdown(report: DriftReport, options: MarkdownOptions): s
   lines.push(...renderSections(report, 3));
   const text = lines.join("\n").replace(/\n+$/, "") + "\n";
   return options.maxBytes === undefined ? text : truncate(text, options.maxBytes);
+}
+
+function componentTable(report: DriftReport): string[] {
+  const { summary } = report;
+  const row = (label: string, change: SchemaDrift["change"], count: number) => {
+    const of = report.schemas.filter((s) => s.change === change);
+    return `| ${label} | ${count} | ${of.filter((s) => s.breaks.readers).length} | ${of.filter((s) => s.breaks.writers).length} |`;
+  };
+  return [
+    "| change | schemas | break readers | break writers |",
+    "| --- | ---: | ---: | ---: |",
+    row("removed", "removed", summary.removed),
+    row("changed", "changed", summary.changed),
+    row("added", "added", summary.added),
+    row("docs only", "docs", summary.docs),
+    "",
+  ];
+}
+
+/** How many response details a breaking operation's Markdown block shows (JSON always lists all). */
+const RESPONSE_DETAILS_SHOWN = 8;
+
+/**
+ * The operations part: a table, then breaking operations (each with what a caller must change), added, other
+ * changes and docs only. `level` is the heading level of the part's title.
+ */
+export function renderOperationSections(report: DriftReport, level: number): string[] {
+  const operations = report.operations ?? [];
+  const heading = "#".repeat(level);
+  const lines = [`${heading} Operations`, ""];
+  if (operations.length === 0) return [...lines, "No operation changes.", ""];
+  const breaking = operations.filter((o) => o.breaks.requests || o.breaks.responses);
+  const of = (change: OperationDrift["change"]) => operations.filter((o) => o.change === change);
+  const row = (label: string, change: OperationDrift["change"]) =>
+    `| ${label} | ${of(change).length} | ${of(change).filter((o) => o.breaks.requests).length} | ${of(change).filter((o) => o.breaks.responses).length} |`;
+  lines.push(
+    "| change | operations | break requests | break responses |",
+    "| --- | ---: | ---: | ---: |",
+    row("removed", "removed"),
+    row("changed", "changed"),
+    row("added", "added"),
+    row("docs only", "docs"),
+    "",
+    "*Breaks requests*: a call written for the old revision no longer type-checks (its parameters or body are not assignable to the new ones, a key it may send is gone or read-only, or the path or method moved). " +
+      "*Breaks responses*: the new 2XX bodies are not assignable to the old ones, so code that reads them can get values it was not written for. " +
+      "Both are the TypeScript compiler's verdict (strict mode) on the generated types; a schema change counts only in the direction the operation uses it.",
+    "",
+  );
+  if (breaking.length > 0) {
+    lines.push(`${heading}# Breaking operations (${breaking.length})`, "");
+    for (const o of breaking) lines.push(...operationBlock(o, `${heading}##`));
+  }
+  const added = of("added");
+  if (added.length > 0) {
+    lines.push(`${heading}# Added operations (${added.length})`, "");
+    for (const o of added)
+      lines.push(`- ${code(o.operationId)}: ${code(`${o.method.toUpperCase()} ${o.path}`)}`);
+    lines.push("");
+  }
+  const other = of("changed").filter((o) => !o.breaks.requests && !o.breaks.responses);
+  if (other.length > 0) {
+    lines.push(
+      `${heading}# Other changed operations (${other.length})`,
+      "",
+      "Changes that break neither requests nor responses.",
+      "",
+    );
+    for (const o of other)
+      lines.push(
+        `- ${code(o.operationId)} (${code(`${o.method.toUpperCase()} ${o.path}`)}): ${o.details.length} change${o.details.length === 1 ? "" : "s"}${o.details.length > 0 ? `, e.g. ${o.details[0]!.text}` : ""}`,
+      );
+    lines.push("");
+  }
+  const docs = of("docs");
+  if (docs.length > 0) {
+    lines.push(`${heading}# Operations with documentation changes only (${docs.length})`, "");
+    lines.push(docs.map((o) => code(o.operationId)).join(", "), "");
+  }
+  return lines;
+}
+
+/** A breaking operation: the verdict, then what a caller must change (request side first), then the rest. */
+export function operationBlock(o: OperationDrift, heading: string): string[] {
+  const breaks = [o.breaks.requests ? "requests" : "", o.breaks.responses ? "responses" : ""]
+    .filter((x) => x !== "")
+    .join(" and ");
+  const lines = [
+    `${heading} ${code(o.operationId)} (${code(`${o.method.toUpperCase()} ${o.path}`)}): ${o.change}, breaks ${breaks}`,
+    "",
+  ];
+  const requestSide = o.details.filter((d) => !d.rule.startsWith("response-"));
+  const responseSide = o.details.filter((d) => d.rule.startsWith("response-"));
+  for (const d of requestSide) lines.push(`- ${d.text} (${code(d.rule)})`);
+  for (const d of responseSide.slice(0, RESPONSE_DETAILS_SHOWN))
+    lines.push(`- ${d.text} (${code(d.rule)})`);
+  if (responseSide.length > RESPONSE_DETAILS_SHOWN)
+    lines.push(
+      `- and ${responseSide.length - RESPONSE_DETAILS_SHOWN} more response changes (\`npm run diff -- --json\` lists them all)`,
+    );
+  lines.push("");
+  return lines;
 }
 
 /** Whole lines up to `maxBytes`, then a note that says the report was cut and where the rest is. */

@@ -13,7 +13,8 @@ import { ownBody } from "../pipeline/normalize.js";
 import { prepareSchemaSet, type PreparedSet } from "../pipeline/prepare.js";
 import { compareSchemas, type Detail } from "./compare.js";
 import { bottomUpOrder, dependentsIndex } from "./dependents.js";
-import { compilerVerdicts, type Breaks } from "./verdict.js";
+import { compareOperations, sortOperationDetails, type OperationDrift } from "./operations.js";
+import { compilerVerdicts, operationVerdicts, type Breaks } from "./verdict.js";
 
 export type ChangeKind = "added" | "removed" | "changed" | "docs";
 export type Semver = "major" | "minor" | "patch" | "none";
@@ -35,6 +36,17 @@ export interface DriftSummary {
   docs: number;
   /** Schemas that break readers or writers (removed schemas included). */
   breaking: number;
+  /** Present when both sides have operations. */
+  operations?: OperationSummary;
+}
+
+export interface OperationSummary {
+  /** Operations that break requests or responses (removed ones included). */
+  breaking: number;
+  added: number;
+  removed: number;
+  changed: number;
+  docs: number;
 }
 
 export interface DriftReport {
@@ -42,6 +54,8 @@ export interface DriftReport {
   summary: DriftSummary;
   /** Sorted by name; unchanged schemas are not listed. */
   schemas: SchemaDrift[];
+  /** Sorted by operationId, unchanged ones left out; present when both sides have operations. */
+  operations?: OperationDrift[];
 }
 
 /** One side of the comparison, as parseSchemaFiles takes it. */
@@ -120,10 +134,28 @@ export async function diffPreparedSets(
     toJudge.push(entry);
   }
 
-  if (toJudge.length > 0) {
+  // Operations are compared when both sides have them (a JSON Schema folder has none).
+  const withOperations =
+    oldSide.resolved.operations.length > 0 && newSide.resolved.operations.length > 0;
+  const operations = withOperations
+    ? compareOperations(
+        oldSide.resolved,
+        newSide.resolved,
+        new Map(
+          entries
+            .filter((e) => e.change === "changed" || e.change === "docs")
+            .map((e) => [e.name, { change: e.change as "changed" | "docs", details: e.details }]),
+        ),
+      )
+    : [];
+  const operationsToJudge = operations.filter((o) => o.change === "changed");
+
+  if (toJudge.length > 0 || operationsToJudge.length > 0) {
     // Docs-only schemas are judged too: their own body cannot break anyone, but the compiler sees the whole
     // type, and if a referenced schema breaks it, the verdict should say so rather than contradict it.
-    progress(`diff: emitting both sides and asking the compiler about ${toJudge.length} schemas`);
+    progress(
+      `diff: emitting both sides and asking the compiler about ${toJudge.length} schemas${withOperations ? ` and ${operationsToJudge.length} operations` : ""}`,
+    );
     const [oldDeclarations, newDeclarations] = [
       await emitDeclarations(oldSet, { source: oldSet.dir }),
       await emitDeclarations(newSet, { source: newSet.dir }),
@@ -136,15 +168,83 @@ export async function diffPreparedSets(
         .flatMap((name) => [name, ...newDependents(name)])
         .filter((name) => oldByName.has(name) && newByName.has(name)),
     );
-    const verdicts = compilerVerdicts(
-      oldDeclarations,
-      newDeclarations,
-      bottomUpOrder(newSet.schemas, evaluate),
-    );
+    const schemaOrder = bottomUpOrder(newSet.schemas, evaluate);
+    let verdicts: Map<string, Breaks>;
+    if (withOperations) {
+      // One Program for schemas, direction variants and operations, judged in that order.
+      const variantOrder = (direction: "request" | "response") => {
+        const oldNames = new Set(oldSet.variants[direction].map((s) => s.name));
+        const wanted = new Set(
+          newSet.variants[direction]
+            .map((s) => s.name)
+            .filter((name) => oldNames.has(name) && evaluate.has(name)),
+        );
+        return bottomUpOrder(newSet.variants[direction], wanted);
+      };
+      const judgedOperations = operationsToJudge.map((o) => o.operationId);
+      const result = operationVerdicts(oldDeclarations, newDeclarations, {
+        schemas: schemaOrder,
+        requestSchemas: variantOrder("request"),
+        responseSchemas: variantOrder("response"),
+        operations: judgedOperations,
+      });
+      verdicts = result.schemas;
+      for (const o of operationsToJudge) {
+        const verdict = result.operations.get(o.operationId)!;
+        const moved = o.details.some(
+          (d) => d.rule === "operation-path-changed" || d.rule === "operation-method-changed",
+        );
+        o.breaks = { requests: verdict.requests || moved, responses: verdict.responses };
+        o.details = sortOperationDetails([
+          ...o.details,
+          ...verdict.keys.map((k) => ({
+            rule: k.readOnly ? "request-key-read-only" : "request-key-removed",
+            where: k.where,
+            text: k.readOnly
+              ? `\`${k.where}\` is now read-only (\`?: never\`): an old call that sends it no longer type-checks`
+              : `\`${k.where}\` is no longer accepted: an old call that sends it no longer type-checks`,
+          })),
+        ]);
+      }
+    } else {
+      verdicts = compilerVerdicts(oldDeclarations, newDeclarations, schemaOrder);
+    }
     for (const entry of toJudge) entry.breaks = verdicts.get(entry.name)!;
   }
   const summary = summarise(entries);
-  return { semver: semverFor(summary, entries), summary, schemas: entries };
+  if (withOperations) summary.operations = summariseOperations(operations);
+  return {
+    semver: withOperations ? operationSemver(summary, entries) : semverFor(summary, entries),
+    summary,
+    schemas: entries,
+    ...(withOperations ? { operations } : {}),
+  };
+}
+
+/**
+ * Operations first: major when any operation breaks requests or responses; otherwise today's schema rules,
+ * raised to minor by added or changed operations and to patch by docs-only ones.
+ */
+function operationSemver(summary: DriftSummary, entries: readonly SchemaDrift[]): Semver {
+  const operations = summary.operations!;
+  if (operations.breaking > 0 || operations.removed > 0) return "major";
+  const bySchemas = semverFor(summary, entries);
+  const rank: Semver[] = ["none", "patch", "minor", "major"];
+  const byOperations: Semver =
+    operations.added + operations.changed > 0 ? "minor" : operations.docs > 0 ? "patch" : "none";
+  return rank[Math.max(rank.indexOf(bySchemas), rank.indexOf(byOperations))]!;
+}
+
+function summariseOperations(operations: readonly OperationDrift[]): OperationSummary {
+  const count = (change: OperationDrift["change"]) =>
+    operations.filter((o) => o.change === change).length;
+  return {
+    breaking: operations.filter((o) => o.breaks.requests || o.breaks.responses).length,
+    added: count("added"),
+    removed: count("removed"),
+    changed: count("changed"),
+    docs: count("docs"),
+  };
 }
 
 function summarise(entries: readonly SchemaDrift[]): DriftSummary {
@@ -169,4 +269,12 @@ export function semverFor(summary: DriftSummary, entries: readonly SchemaDrift[]
   if (summary.added > 0 || summary.changed > 0) return "minor";
   if (summary.docs > 0) return "patch";
   return "none";
+}
+
+/** Whether anything breaks: an operation (requests or responses) or a schema (readers or writers). */
+export function isBreaking(report: DriftReport): boolean {
+  return (
+    (report.operations ?? []).some((o) => o.breaks.requests || o.breaks.responses) ||
+    report.schemas.some((s) => s.breaks.readers || s.breaks.writers)
+  );
 }
