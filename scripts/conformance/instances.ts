@@ -12,6 +12,11 @@
  * A referenced schema is not re-varied inside every schema that uses it: it is checked on its own. At a
  * `$ref` the generator places its smallest instance, varies it to its fullest, and mutates its kind.
  *
+ * For a body of an operation, the schemas are one direction's reading (direction-rule.ts: a key hidden
+ * there has the schema `false`, so no valid instance holds it), and for every object below the root that
+ * declares such a key the generator adds an instance that reaches the object without it (valid) and one with
+ * it (invalid: a readOnly key sent in a request, a writeOnly key returned in a response).
+ *
  * The generator only proposes; the judge (ajv) decides what is valid.
  */
 import { isObject, setOwn, type Json, type JsonObject } from "../pipeline/json.js";
@@ -30,6 +35,8 @@ export interface Candidate {
   /** What this instance varies, e.g. `/data/attributes/status: enum value "complete"`. */
   label: string;
   value: Json;
+  /** An invalid instance that is valid but for one key its direction leaves out (readOnly in a request, ...). */
+  hiddenKey?: true;
 }
 
 export interface GeneratorOptions {
@@ -40,6 +47,21 @@ export interface GeneratorOptions {
    * valid and no branch at all when meant invalid. Without it, every proposal goes through unfiltered.
    */
   judge?: NodeJudge;
+  /**
+   * The schemas are one direction's reading (direction-rule.ts): the properties it hides are `false`. With
+   * this, the generator also proposes, for every object that declares such a key anywhere below the root
+   * (through `$ref`s, unions, allOf, arrays), a valid instance that reaches the object and leaves the key out,
+   * and the same instance with the key added (a valid value of its schema), which is invalid.
+   */
+  hidden?: HiddenKeys;
+}
+
+/** The keys one direction leaves out (direction-rule.ts's DirectedView is one). */
+export interface HiddenKeys {
+  /** The keyword that hides them: "readOnly" (requests) or "writeOnly" (responses). */
+  flag: string;
+  /** For a `properties` object of the schemas and one of its keys: its schema before it was hidden. */
+  hiddenProperty(properties: JsonObject, key: string): Json | undefined;
 }
 
 /** A proposal the generator set aside before it became a candidate, and why. */
@@ -98,10 +120,39 @@ export function generateInstances(
 ): Generated {
   const root = schemas.get(name);
   if (root === undefined) throw new Error(`no schema named "${name}"`);
+  return generateFrom(schemas, name, root, [name], options);
+}
+
+/**
+ * Generates the candidate instances of a schema node that is no schema of the set, e.g. the schema of a
+ * request or response body. A `$ref` to a whole schema is generated as that schema itself (named by it in the
+ * candidates); any other node is named `subject`.
+ */
+export function generateNodeInstances(
+  schemas: ReadonlyMap<string, JsonObject>,
+  subject: string,
+  root: Json,
+  options: GeneratorOptions = {},
+): Generated {
+  const whole =
+    isObject(root) && Object.keys(root).length === 1 && typeof root["$ref"] === "string"
+      ? componentRefTokens(root["$ref"])
+      : undefined;
+  if (whole?.length === 1) return generateInstances(schemas, whole[0]!, options);
+  return generateFrom(schemas, subject, root, [], options);
+}
+
+function generateFrom(
+  schemas: ReadonlyMap<string, JsonObject>,
+  name: string,
+  root: Json,
+  stack: readonly string[],
+  options: GeneratorOptions,
+): Generated {
   const context: Context = {
     schemas,
     depth: options.recursionDepth ?? 3,
-    stack: [name],
+    stack,
     minimalMemo: new Map(),
     minimalVisiting: new Set(),
     judge: options.judge,
@@ -110,9 +161,9 @@ export function generateInstances(
   };
   const generated = gen(root, context);
   const base = generated.base;
-  const skipped = context.skipped.map((s) => ({ schema: name, ...s }));
+  const skipped = () => context.skipped.map((s) => ({ schema: name, ...s }));
   if (base === undefined) {
-    const causes = skipped
+    const causes = skipped()
       .filter((s) => s.reason.startsWith(NO_VALUE))
       .map((s) => `${s.what}: ${s.reason}`);
     const problem =
@@ -129,22 +180,41 @@ export function generateInstances(
         label: label(alt),
         value: alt.value as Json,
       }));
-    return { candidates, skipped, problem };
+    return { candidates, skipped: skipped(), problem };
   }
 
   const candidates: Candidate[] = [];
   const seen = new Set<string>();
-  const add = (intent: Intent, origin: Origin, label: string, value: Json | typeof DELETE) => {
+  const add = (
+    intent: Intent,
+    origin: Origin,
+    label: string,
+    value: Json | typeof DELETE,
+    hiddenKey = false,
+  ) => {
     if (value === DELETE) return;
     const key = intent + JSON.stringify(value);
     if (seen.has(key)) return;
     seen.add(key);
-    candidates.push({ schema: name, intent, origin, label, value });
+    candidates.push({
+      schema: name,
+      intent,
+      origin,
+      label,
+      value,
+      ...(hiddenKey ? { hiddenKey: true as const } : {}),
+    });
   };
   add("valid", "generated", "base: every optional key present", base);
   for (const alt of generated.variants) add("valid", alt.origin, label(alt), apply(base, alt));
   for (const alt of generated.mutants) add("invalid", alt.origin, label(alt), apply(base, alt));
-  return { candidates, skipped };
+  if (options.hidden !== undefined) {
+    for (const site of hiddenSites(root, options.hidden, context)) {
+      add("valid", "generated", site.validLabel, site.valid);
+      add("invalid", "generated", site.invalidLabel, site.invalid, true);
+    }
+  }
+  return { candidates, skipped: skipped() };
 }
 
 function label(alt: Alt): string {
@@ -155,6 +225,8 @@ function label(alt: Alt): string {
 // Generation with variants and mutants
 
 function gen(schema: Json, c: Context): Gen {
+  // The `false` schema admits no value (the direction rule writes it for a key that must be absent).
+  if (schema === false) return { base: undefined, variants: [], mutants: [] };
   const node = isObject(schema) ? schema : {};
   const nullable = node["nullable"] === true;
   let g: Gen;
@@ -199,12 +271,19 @@ function gen(schema: Json, c: Context): Gen {
     // Schema objects admit unknown keys; object literals of the types reject them on purpose (typos).
     if (undeclared === undefined)
       g.variants.push({ path: [], value: node[keyword]!, what, origin });
+    else if (undeclared.hidden)
+      skip(
+        c,
+        [],
+        what,
+        `has a key this direction leaves out (${undeclared.at}): readOnly in a request, writeOnly in a response`,
+      );
     else
       skip(
         c,
         [],
         what,
-        `has a key the schema does not declare (${undeclared}); typed object literals reject unknown keys by design`,
+        `has a key the schema does not declare (${undeclared.at}); typed object literals reject unknown keys by design`,
       );
   }
   return g;
@@ -553,6 +632,7 @@ function minimalValue(schema: Json, c: Context): Json | undefined {
 }
 
 function minimalShape(schema: Json, c: Context): Json | undefined {
+  if (schema === false) return undefined;
   const node = isObject(schema) ? schema : {};
   if (typeof node["$ref"] === "string") return minimalRef(node["$ref"], c);
   const parts = intersectionParts(node);
@@ -585,6 +665,7 @@ function fullValue(schema: Json, c: Context): Json | undefined {
 }
 
 function fullShape(schema: Json, c: Context): Json | undefined {
+  if (schema === false) return undefined;
   const node = isObject(schema) ? schema : {};
   if (typeof node["$ref"] === "string") {
     const target = deref(node["$ref"], c.schemas);
@@ -691,6 +772,154 @@ function outsideEnum(values: Json[]): Json | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Keys a direction leaves out: for each object below the root that declares one, an instance that reaches
+// the object (valid), and the same with the key added (invalid)
+
+/** One step from a schema node to another: through a `$ref`, into a part, a property, or the array items. */
+type Step =
+  | { ref: string }
+  | { part: "allOf" | "anyOf" | "oneOf"; index: number }
+  | { key: string }
+  | { items: true };
+
+interface HiddenSite {
+  valid: Json;
+  validLabel: string;
+  invalid: Json;
+  invalidLabel: string;
+}
+
+const FLAG_MEANING: Record<string, string> = {
+  readOnly: "the API sends it; a request must not",
+  writeOnly: "a request sends it; a response never carries it",
+};
+
+/**
+ * Walks the schema graph from `root` breadth first (each node once, so by the shortest way), and for each
+ * hidden key of each object node it meets builds the instance along that way: the smallest value at every
+ * step, the step's own key or branch or item filled in. The judge keeps only pairs whose valid instance it
+ * accepts and whose invalid one it rejects even ignoring formats; the others are set aside with a reason.
+ */
+function hiddenSites(root: Json, hidden: HiddenKeys, c: Context): HiddenSite[] {
+  const sites: HiddenSite[] = [];
+  const visited = new Set<object>();
+  const queue: { node: Json; steps: Step[] }[] = [{ node: root, steps: [] }];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const { node, steps } = next;
+    if (!isObject(node) || visited.has(node)) continue;
+    visited.add(node);
+    if (typeof node["$ref"] === "string") {
+      // OpenAPI 3.0: a `$ref` ignores its siblings.
+      queue.push({
+        node: deref(node["$ref"], c.schemas).node,
+        steps: [...steps, { ref: node["$ref"] }],
+      });
+      continue;
+    }
+    for (const keyword of ["allOf", "anyOf", "oneOf"] as const)
+      (listOf(node[keyword]) ?? []).forEach((part, index) =>
+        queue.push({ node: part, steps: [...steps, { part: keyword, index }] }),
+      );
+    const properties = node["properties"];
+    if (isObject(properties))
+      for (const [key, value] of Object.entries(properties)) {
+        const was = hidden.hiddenProperty(properties, key);
+        if (was === undefined) queue.push({ node: value, steps: [...steps, { key }] });
+        else {
+          const site = hiddenSite(root, steps, key, was, hidden.flag, c);
+          if (site !== undefined) sites.push(site);
+        }
+      }
+    if (node["items"] !== undefined)
+      queue.push({ node: node["items"], steps: [...steps, { items: true }] });
+  }
+  return sites;
+}
+
+function hiddenSite(
+  root: Json,
+  steps: readonly Step[],
+  key: string,
+  schema: Json,
+  flag: string,
+  c: Context,
+): HiddenSite | undefined {
+  const at = steps.flatMap((step): (string | number)[] =>
+    "key" in step ? [step.key] : "items" in step ? [0] : [],
+  );
+  const where = at.length === 0 ? "(root)" : pointer(at);
+  const what = `${flag} key ${JSON.stringify(key)}`;
+  const fail = (reason: string) => {
+    skip(c, at, `the object that declares ${what}`, reason);
+    return undefined;
+  };
+  const keyValue = minimalValue(schema, c) ?? fullValue(schema, c);
+  if (keyValue === undefined) return fail(`${NO_VALUE}: the key's schema has no value to add`);
+  const valid = through(root, steps, (node) => minimalValue(node, c), c);
+  const invalid = through(
+    root,
+    steps,
+    (node) => {
+      const value = minimalValue(node, c);
+      if (!isObject(value)) return undefined;
+      const out: JsonObject = {};
+      for (const [k, v] of Object.entries(value)) setOwn(out, k, v);
+      setOwn(out, key, keyValue);
+      return out;
+    },
+    c,
+  );
+  if (valid === undefined || invalid === undefined)
+    return fail(`${NO_VALUE}: no instance of the root reaches it`);
+  if (c.judge !== undefined && !c.judge.accepts(root, valid))
+    return fail("the instance built to reach it is not valid (another step constrains it)");
+  if (c.judge !== undefined && c.judge.acceptsIgnoringFormats(root, invalid))
+    return fail("the instance with the key added is still valid (another branch accepts it)");
+  return {
+    valid,
+    validLabel: `${where}: an object that declares ${what}, without it`,
+    invalid,
+    invalidLabel: `${pointer([...at, key])}: ${what} added (${FLAG_MEANING[flag] ?? "hidden in this direction"})`,
+  };
+}
+
+/** The smallest instance of `node` that goes along `steps`, with `leaf` as the value where they end. */
+function through(
+  node: Json,
+  steps: readonly Step[],
+  leaf: (node: Json) => Json | undefined,
+  c: Context,
+): Json | undefined {
+  const [step, ...rest] = steps;
+  if (step === undefined) return leaf(node);
+  const object = isObject(node) ? node : {};
+  if ("ref" in step) return through(deref(step.ref, c.schemas).node, rest, leaf, c);
+  if ("items" in step) {
+    const item = through(object["items"]!, rest, leaf, c);
+    return item === undefined ? undefined : [item];
+  }
+  if ("key" in step) {
+    const own = minimalValue(node, c);
+    const child = through((object["properties"] as JsonObject)[step.key]!, rest, leaf, c);
+    if (!isObject(own) || child === undefined) return undefined;
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(own)) setOwn(out, k, v);
+    setOwn(out, step.key, child);
+    return out;
+  }
+  const parts = object[step.part] as Json[];
+  const inner = through(parts[step.index]!, rest, leaf, c);
+  if (inner === undefined) return undefined;
+  // The other parts of an allOf, and the node's own keywords beside a union, still apply: their smallest
+  // values go under the step's one.
+  const others = [
+    ...(step.part === "allOf" ? parts.filter((_, i) => i !== step.index) : []),
+    omit(object, ["allOf", "anyOf", "oneOf", "nullable", "example", "default"]),
+  ];
+  return mergeAll([...others.map((part) => minimalValue(part, c)), inner]);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Kinds: which JSON kinds a node admits, so that kind swaps are invalid by construction
 
 function kindsOf(
@@ -760,13 +989,16 @@ function kindMutants(kinds: Kinds): Alt[] {
 // Declared keys: a value with keys no schema node declares is schema-valid (objects are open) but not a
 // value the types mean to admit; the schema's own examples are checked for such keys before use.
 
-/** The pointer of the first key in `value` that no applicable schema node declares, if any. */
+/**
+ * The pointer of the first key in `value` that no applicable schema node declares, if any; `hidden` when the
+ * nodes that declare it all admit no value there (a key the direction rule leaves out).
+ */
 function undeclaredKey(
   schema: Json,
   value: Json,
   schemas: ReadonlyMap<string, JsonObject>,
   path: (string | number)[] = [],
-): string | undefined {
+): { at: string; hidden: boolean } | undefined {
   if (!Array.isArray(value) && !isObject(value)) return undefined;
   const nodes = applicableNodes(schema, schemas, new Set());
   // A free-form node (no properties, no items) admits any keys below it.
@@ -783,8 +1015,15 @@ function undeclaredKey(
     .filter((n) => isObject(n["properties"]))
     .map((n) => n["properties"] as JsonObject);
   for (const [key, child] of Object.entries(value)) {
-    const childSchemas = declaring.filter((p) => Object.hasOwn(p, key)).map((p) => p[key]!);
-    if (childSchemas.length === 0) return pointer([...path, key]);
+    const childSchemas = declaring
+      .filter((p) => Object.hasOwn(p, key))
+      .map((p) => p[key]!)
+      .filter((s) => s !== false);
+    if (childSchemas.length === 0)
+      return {
+        at: pointer([...path, key]),
+        hidden: declaring.some((p) => Object.hasOwn(p, key)),
+      };
     const found = undeclaredKey({ anyOf: childSchemas }, child, schemas, [...path, key]);
     if (found !== undefined) return found;
   }

@@ -4,12 +4,16 @@
  *
  * The judge works on its own copy of the schemas, taken after `resolve` (canonical `$ref`s) and before
  * the pipeline's `normalize`, so that a bug in normalisation cannot be mirrored by the judge.
+ *
+ * A judge of one direction (request or response bodies of operations) reads that copy with the direction
+ * rule applied first (direction-rule.ts, its own reading of readOnly/writeOnly, not the pipeline's).
  */
 import AjvModule, { type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { byCodeUnit, fromEntries, isObject, type Json, type JsonObject } from "../pipeline/json.js";
 import { pointerToken } from "../pipeline/pointer.js";
 import { mapSchema } from "../pipeline/walk.js";
+import { directedView, type DirectedView, type Direction } from "./direction-rule.js";
 
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
@@ -57,8 +61,20 @@ export interface NodeJudge {
 
 export interface Judge extends NodeJudge {
   validate(schemaName: string, value: Json): Verdict;
+  /** The verdict on a value at any schema node of the set, as the judge reads it (a node of `view`, if directed). */
+  validateNode(node: Json, value: Json): Verdict;
   /** Formats seen in the set that the judge does not check (they are annotations only). */
   uncheckedFormats: string[];
+  /**
+   * For a judge of one direction: the set as it reads it (direction-rule.ts), which is what instances of that
+   * direction are generated from and what its `accepts`/`validateNode` take nodes of.
+   */
+  view?: DirectedView;
+}
+
+export interface JudgeOptions {
+  /** Read the set as a request or a response carries it (readOnly / writeOnly keys left out). */
+  direction?: Direction;
 }
 
 /** The id under which the set is compiled: `openapi#/components/schemas/<Name>`. */
@@ -104,9 +120,16 @@ export function toJudgeSchema(file: string, schema: Json, refBase = ""): Json {
  */
 export function createJudge(
   schemas: readonly { name: string; path: string; schema: JsonObject }[],
+  options: JudgeOptions = {},
 ): Judge {
   const uncheckedFormats = new Set<string>();
-  const converted = schemas.map((s) => {
+  const view =
+    options.direction === undefined ? undefined : directedView(schemas, options.direction);
+  const read =
+    view === undefined
+      ? schemas
+      : schemas.map((s) => ({ ...s, schema: view.schemas.get(s.name)! }));
+  const converted = read.map((s) => {
     const judged = toJudgeSchema(s.path, s.schema, DOCUMENT_ID);
     collectFormats(judged, uncheckedFormats);
     return [s.name, judged] as const;
@@ -143,20 +166,22 @@ export function createJudge(
     }
     return pair;
   };
+  const verdict = ([strict, loose]: [ValidateFunction, ValidateFunction], original: Json) => {
+    const value = aliasProtoData(original);
+    const valid = strict(value);
+    const first = strict.errors?.[0];
+    const error = valid
+      ? undefined
+      : first
+        ? `${first.instancePath || "(root)"} ${first.message ?? first.keyword}`
+        : "invalid";
+    return { valid, validIgnoringFormats: loose(value), error };
+  };
   return {
     uncheckedFormats: [...uncheckedFormats].sort(byCodeUnit),
-    validate(schemaName, original) {
-      const [strict, loose] = named(schemaName);
-      const value = aliasProtoData(original);
-      const valid = strict(value);
-      const first = strict.errors?.[0];
-      const error = valid
-        ? undefined
-        : first
-          ? `${first.instancePath || "(root)"} ${first.message ?? first.keyword}`
-          : "invalid";
-      return { valid, validIgnoringFormats: loose(value), error };
-    },
+    view,
+    validate: (schemaName, value) => verdict(named(schemaName), value),
+    validateNode: (node, value) => verdict(atNode(node), value),
     accepts: (node, value) => atNode(node)[0](aliasProtoData(value)),
     acceptsIgnoringFormats: (node, value) => atNode(node)[1](aliasProtoData(value)),
   };

@@ -23,10 +23,50 @@ export interface Miss {
   judge: string;
 }
 
+/** The instances of one direction's bodies, checked through the operations' types. */
+export interface DirectionCounts {
+  /** Bodies (one media type of one request body or response) of this direction. */
+  bodies: number;
+  valid: { accepted: number; total: number };
+  invalid: { rejected: number; total: number };
+  /** Of the invalid ones: those valid but for one key the direction leaves out (readOnly / writeOnly added). */
+  hiddenKeys: { rejected: number; total: number };
+}
+
+/** One body where the types disagree with the judge. */
+export interface OperationMismatch extends Mismatch {
+  operation: string;
+  /** e.g. `request application/vnd.api+json`, `202 application/vnd.api+json`. */
+  body: string;
+}
+
+export interface OperationsReport {
+  /** Operations in the set. */
+  operations: number;
+  /** Request bodies (readOnly keys left out), checked as `NonNullable<operations[op]["requestBody"]>["content"][media]`. */
+  request: DirectionCounts;
+  /** Response bodies (writeOnly keys left out), checked as `operations[op]["responses"][status]["content"][media]`. */
+  response: DirectionCounts;
+  /** Failing bodies, by operation then body: how many of their instances disagree, and the first one. */
+  failing: { operation: string; body: string; mismatches: number; first: OperationMismatch }[];
+  /** Counted per body, as the instances are. */
+  generatorMisses: {
+    valid: number;
+    invalid: number;
+    list: (Miss & { operation: string; body: string })[];
+  };
+  examplesRejected: number;
+  /** Proposals set aside by the generator, per body. */
+  skipped: number;
+  /** Bodies the generator could build no valid instance for. */
+  noInstance: { operation: string; body: string; problem: string }[];
+}
+
 export interface ConformanceReport {
   schemasDir: string;
   typesDir: string;
   schemas: number;
+  /** The schemas' instances, checked as `components["schemas"][name]`. */
   valid: { accepted: number; total: number };
   invalid: { rejected: number; total: number };
   /** Failing schemas, sorted by name: how many of their instances disagree, and the first one. */
@@ -43,11 +83,15 @@ export interface ConformanceReport {
   uncheckedFormats: string[];
   /** Errors in the declarations themselves. */
   typesErrors: string[];
+  /** The bodies of the set's operations; null when it has none. */
+  operations: OperationsReport | null;
   checkFileBytes: number;
   seconds: {
     generateTypes: number | null;
     instances: number;
     judge: number;
+    /** Proposing and judging the operations' bodies. */
+    operations: number;
     typecheck: number;
     total: number;
   };
@@ -60,6 +104,107 @@ export interface Verdicts {
   compilerErrors: (string | undefined)[];
   /** Per kept invalid candidate: the judge's reason (used in messages). */
   judgeErrors: (string | undefined)[];
+}
+
+/** One body's verdicts: what the judge kept for it, and the compiler's error on each. */
+export interface BodyVerdicts extends Verdicts {
+  operation: string;
+  body: string;
+  direction: "request" | "response";
+  misses: Miss[];
+  examplesRejected: number;
+  skipped: number;
+  problem?: string;
+}
+
+export function buildOperationsReport(
+  operations: number,
+  bodies: readonly BodyVerdicts[],
+): OperationsReport {
+  const counts = (): DirectionCounts => ({
+    bodies: 0,
+    valid: { accepted: 0, total: 0 },
+    invalid: { rejected: 0, total: 0 },
+    hiddenKeys: { rejected: 0, total: 0 },
+  });
+  const report: OperationsReport = {
+    operations,
+    request: counts(),
+    response: counts(),
+    failing: [],
+    generatorMisses: { valid: 0, invalid: 0, list: [] },
+    examplesRejected: 0,
+    skipped: 0,
+    noInstance: [],
+  };
+  for (const b of bodies) {
+    const into = report[b.direction];
+    into.bodies++;
+    report.examplesRejected += b.examplesRejected;
+    report.skipped += b.skipped;
+    if (b.problem !== undefined)
+      report.noInstance.push({ operation: b.operation, body: b.body, problem: b.problem });
+    for (const miss of b.misses) {
+      report.generatorMisses[miss.intent]++;
+      report.generatorMisses.list.push({ ...miss, operation: b.operation, body: b.body });
+    }
+    let failing: OperationsReport["failing"][number] | undefined;
+    b.kept.forEach((candidate, i) => {
+      const compilerError = b.compilerErrors[i];
+      let mismatch: Mismatch | undefined;
+      if (candidate.intent === "valid") {
+        into.valid.total++;
+        if (compilerError === undefined) into.valid.accepted++;
+        else mismatch = mismatchOf(candidate, compilerError);
+      } else {
+        into.invalid.total++;
+        if (candidate.hiddenKey) into.hiddenKeys.total++;
+        if (compilerError !== undefined) {
+          into.invalid.rejected++;
+          if (candidate.hiddenKey) into.hiddenKeys.rejected++;
+        } else
+          mismatch = mismatchOf(
+            candidate,
+            `the types accept it; the schema says ${b.judgeErrors[i] ?? "invalid"}`,
+          );
+      }
+      if (mismatch === undefined) return;
+      if (failing) failing.mismatches++;
+      else
+        failing = {
+          operation: b.operation,
+          body: b.body,
+          mismatches: 1,
+          first: { ...mismatch, operation: b.operation, body: b.body },
+        };
+    });
+    if (failing) report.failing.push(failing);
+  }
+  return report;
+}
+
+function mismatchOf(candidate: Candidate, error: string): Mismatch {
+  return {
+    schema: candidate.schema,
+    intent: candidate.intent,
+    label: candidate.label,
+    error,
+    instance: JSON.stringify(candidate.value),
+  };
+}
+
+/** Whether the operations' bodies all conform (and, when there are bodies, something was checked). */
+function operationsPass(report: OperationsReport | null): boolean {
+  if (report === null) return true;
+  const { request, response } = report;
+  const all = (key: "valid" | "invalid") => request[key].total + response[key].total;
+  const fine =
+    request.valid.accepted === request.valid.total &&
+    response.valid.accepted === response.valid.total &&
+    request.invalid.rejected === request.invalid.total &&
+    response.invalid.rejected === response.invalid.total;
+  const bodies = request.bodies + response.bodies;
+  return fine && (bodies === 0 || (all("valid") > 0 && all("invalid") > 0));
 }
 
 export function buildReport(
@@ -111,7 +256,8 @@ export function buildReport(
     valid.total > 0 &&
     invalid.total > 0 &&
     valid.accepted === valid.total &&
-    invalid.rejected === invalid.total;
+    invalid.rejected === invalid.total &&
+    operationsPass(base.operations);
   return { ...base, valid, invalid, failingSchemas, passed };
 }
 
@@ -152,9 +298,27 @@ export function formatReport(
     lines.push(
       `  formats not checked by the judge (annotations only): ${report.uncheckedFormats.join(", ")}`,
     );
+  const ops = report.operations;
+  if (ops !== null) {
+    lines.push(
+      `  operations: ${ops.operations}, their bodies checked through operations[...] (${ops.request.bodies} request, ${ops.response.bodies} response):`,
+    );
+    for (const [direction, flag] of [
+      ["request", "readOnly"],
+      ["response", "writeOnly"],
+    ] as const) {
+      const d = ops[direction];
+      lines.push(
+        `    ${direction} bodies: valid accepted ${d.valid.accepted} / ${d.valid.total} (${percent(d.valid.accepted, d.valid.total)}), invalid rejected ${d.invalid.rejected} / ${d.invalid.total} (${percent(d.invalid.rejected, d.invalid.total)}); of these, a ${flag} key added: ${d.hiddenKeys.rejected} / ${d.hiddenKeys.total}`,
+      );
+    }
+    lines.push(
+      `    generator misses: ${ops.generatorMisses.valid} meant valid, ${ops.generatorMisses.invalid} meant invalid; examples/defaults rejected: ${ops.examplesRejected}; proposals set aside: ${ops.skipped}`,
+    );
+  }
   const s = report.seconds;
   lines.push(
-    `  time: ${s.total.toFixed(2)}s (${s.generateTypes === null ? "" : `generate types ${s.generateTypes.toFixed(2)}s, `}instances ${s.instances.toFixed(2)}s, judge ${s.judge.toFixed(2)}s, tsc ${s.typecheck.toFixed(2)}s over ${(report.checkFileBytes / 1e6).toFixed(1)} MB)`,
+    `  time: ${s.total.toFixed(2)}s (${s.generateTypes === null ? "" : `generate types ${s.generateTypes.toFixed(2)}s, `}instances ${s.instances.toFixed(2)}s, judge ${s.judge.toFixed(2)}s, ${ops === null ? "" : `operations' bodies ${s.operations.toFixed(2)}s, `}tsc ${s.typecheck.toFixed(2)}s over ${(report.checkFileBytes / 1e6).toFixed(1)} MB)`,
   );
   if (report.typesErrors.length > 0) {
     lines.push(``, `The declarations do not compile (${report.typesErrors.length} errors):`);
@@ -179,6 +343,32 @@ export function formatReport(
     if (report.failingSchemas.length > limit)
       lines.push(`  ... and ${report.failingSchemas.length - limit} more (--json lists all)`);
   }
+  if (ops !== null && ops.noInstance.length > 0) {
+    lines.push(``, `Operation bodies with no valid instance (${ops.noInstance.length}):`);
+    for (const n of ops.noInstance.slice(0, limit))
+      lines.push(`  ${n.operation} ${n.body}: ${n.problem}`);
+    if (ops.noInstance.length > limit)
+      lines.push(`  ... and ${ops.noInstance.length - limit} more (--json lists all)`);
+  }
+  if (ops !== null && ops.failing.length > 0) {
+    lines.push(``, `Failing operation bodies (${ops.failing.length}), first mismatch each:`);
+    for (const f of ops.failing.slice(0, limit)) {
+      lines.push(
+        `  ${f.operation} ${f.body} (${f.mismatches} mismatch${f.mismatches === 1 ? "" : "es"}): ${f.first.intent} instance of ${f.first.schema}, ${f.first.label}`,
+      );
+      lines.push(`    ${f.first.error}`);
+      lines.push(`    instance: ${clip(f.first.instance, 300)}`);
+    }
+    if (ops.failing.length > limit)
+      lines.push(`  ... and ${ops.failing.length - limit} more (--json lists all)`);
+  }
+  if (ops !== null && ops.generatorMisses.list.length > 0) {
+    lines.push(``, `Generator misses in operation bodies (${ops.generatorMisses.list.length}):`);
+    for (const m of ops.generatorMisses.list.slice(0, limit))
+      lines.push(`  ${m.operation} ${m.body}: meant ${m.intent}, ${m.label}; judge: ${m.judge}`);
+    if (ops.generatorMisses.list.length > limit)
+      lines.push(`  ... and ${ops.generatorMisses.list.length - limit} more (--json lists all)`);
+  }
   if (report.examplesRejected.length > 0) {
     lines.push(
       ``,
@@ -199,7 +389,7 @@ export function formatReport(
   lines.push(
     ``,
     report.passed
-      ? `conformance: PASS: the types accept every valid instance and reject every invalid one`
+      ? `conformance: PASS: the types accept every valid instance and reject every invalid one${ops !== null ? ", of the schemas and of the operations' bodies" : ""}`
       : `conformance: FAIL${report.valid.total === 0 || report.invalid.total === 0 ? " (nothing was checked)" : ""}`,
   );
   return lines.join("\n") + "\n";

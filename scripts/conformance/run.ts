@@ -1,6 +1,7 @@
 /**
  * The conformance run, start to end: load the schemas, generate the types when none are given,
- * propose instances, let the judge sort them, let the compiler check them, report.
+ * propose instances of every schema and of every body of every operation (in its direction), let the
+ * judge sort them, let the compiler check them all in one program, report.
  * I/O stays here (reading the schema folder, the temp folder for generated types); the stages it calls are pure.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -10,10 +11,18 @@ import { generateFromFiles } from "../pipeline/generate.js";
 import type { JsonObject } from "../pipeline/json.js";
 import { readSchemaFolder, type SchemaFile } from "../pipeline/load.js";
 import { prepareSchemaSet } from "../pipeline/prepare.js";
+import type { Direction } from "./direction-rule.js";
 import { generateInstances, type Candidate, type Skipped } from "./instances.js";
-import { createJudge } from "./judge.js";
-import { buildReport, type ConformanceReport, type Miss } from "./report.js";
-import { checkTypes } from "./typecheck.js";
+import { createJudge, type Judge } from "./judge.js";
+import { bodyName, judgeBodies, operationBodies } from "./operations.js";
+import {
+  buildOperationsReport,
+  buildReport,
+  type BodyVerdicts,
+  type ConformanceReport,
+  type Miss,
+} from "./report.js";
+import { checkTypes, operationBodyType, type TypeCase } from "./typecheck.js";
 
 export interface ConformanceOptions {
   schemasDir: string;
@@ -32,7 +41,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const prepared = await prepareSchemaSet(options.schemasDir, files);
   // The judge reads the set as the schemas say it, before normalising; the types come from the normalised one.
   const set = prepared.resolved;
-  say(`conformance: read ${set.schemas.length} schemas from ${options.schemasDir}/`);
+  const operationCount = set.operations.length;
+  say(
+    `conformance: read ${set.schemas.length} schemas${operationCount > 0 ? ` and ${operationCount} operation${operationCount === 1 ? "" : "s"}` : ""} from ${options.schemasDir}/`,
+  );
 
   let typesDir = options.typesDir;
   let tempDir: string | undefined;
@@ -102,12 +114,61 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       else misses.push(miss);
     }
     const judgeSeconds = (performance.now() - t) / 1000;
-    say(
-      `conformance: the judge kept ${kept.length} instances in ${judgeSeconds.toFixed(2)}s; type-checking them in one program`,
-    );
+    say(`conformance: the judge kept ${kept.length} instances in ${judgeSeconds.toFixed(2)}s`);
 
-    const checked = checkTypes(typesDir, kept);
-    say(`conformance: tsc checked ${kept.length} instances in ${checked.seconds.toFixed(2)}s`);
+    // The operations' bodies: generated and judged per direction, once per distinct schema.
+    t = performance.now();
+    const bodies = operationBodies(set);
+    const judges = new Map<Direction, Judge>();
+    const judgeOf = (direction: Direction) => {
+      let directed = judges.get(direction);
+      if (directed === undefined) {
+        directed = createJudge(set.schemas, { direction });
+        judges.set(direction, directed);
+      }
+      return directed;
+    };
+    const judgedBodies = judgeBodies(bodies, judgeOf, { recursionDepth: options.recursionDepth });
+    const bodyCases: TypeCase[] = [];
+    bodies.forEach((body, i) =>
+      bodyCases.push(
+        ...judgedBodies[i]!.kept.map((c) => ({
+          schema: c.schema,
+          value: c.value,
+          type: operationBodyType(body.operationId, body.place, body.media),
+        })),
+      ),
+    );
+    const bodiesSeconds = (performance.now() - t) / 1000;
+    if (operationCount > 0)
+      say(
+        `conformance: ${bodies.length} bodies of ${operationCount} operations gave ${bodyCases.length} instances in ${bodiesSeconds.toFixed(2)}s`,
+      );
+    say(`conformance: type-checking ${kept.length + bodyCases.length} instances in one program`);
+
+    const checked = checkTypes(typesDir, [...kept, ...bodyCases]);
+    say(
+      `conformance: tsc checked ${kept.length + bodyCases.length} instances in ${checked.seconds.toFixed(2)}s`,
+    );
+    const schemaErrors = checked.errors.slice(0, kept.length);
+    let offset = kept.length;
+    const bodyVerdicts: BodyVerdicts[] = bodies.map((body, i) => {
+      const judged = judgedBodies[i]!;
+      const compilerErrors = checked.errors.slice(offset, offset + judged.kept.length);
+      offset += judged.kept.length;
+      return {
+        operation: body.operationId,
+        body: bodyName(body),
+        direction: body.direction,
+        kept: judged.kept,
+        compilerErrors,
+        judgeErrors: judged.judgeErrors,
+        misses: judged.misses,
+        examplesRejected: judged.examplesRejected.length,
+        skipped: judged.skipped,
+        ...(judged.problem === undefined ? {} : { problem: judged.problem }),
+      };
+    });
 
     return buildReport(
       {
@@ -125,16 +186,19 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         noInstance,
         uncheckedFormats: judge.uncheckedFormats,
         typesErrors: checked.typesErrors,
+        operations:
+          operationCount === 0 ? null : buildOperationsReport(operationCount, bodyVerdicts),
         checkFileBytes: checked.checkFileBytes,
         seconds: {
           generateTypes: generateSeconds,
           instances: instancesSeconds,
           judge: judgeSeconds,
+          operations: bodiesSeconds,
           typecheck: checked.seconds,
           total: (performance.now() - started) / 1000,
         },
       },
-      { kept, compilerErrors: checked.errors, judgeErrors },
+      { kept, compilerErrors: schemaErrors, judgeErrors },
     );
   } finally {
     if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });

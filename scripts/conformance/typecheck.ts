@@ -1,6 +1,8 @@
 /**
  * The TypeScript check: every instance becomes one line of a check file,
  *   const v12: components["schemas"]["Name"] = { ...the instance as an object literal... };
+ * or, for the body of an operation, its type reached through `operations`, e.g.
+ *   const v13: operations["op"]["responses"][202]["content"]["application/vnd.api+json"] = { ... };
  * which is exactly how a user writes a value of the type (literal types and excess-property checks
  * included). One Program compiles the whole file against the generated declarations; each diagnostic
  * is mapped back to its line, and so to its instance.
@@ -14,6 +16,8 @@ import { isObject, type Json } from "../pipeline/json.js";
 export interface TypeCase {
   schema: string;
   value: Json;
+  /** The type to check against, as TypeScript text; `components["schemas"][<schema>]` when omitted. */
+  type?: string;
 }
 
 export interface TypeCheckResult {
@@ -37,15 +41,35 @@ const OPTIONS: ts.CompilerOptions = {
   types: [],
 };
 
-/** Builds the check file's text: line 1 imports the types, case i sits on line i + 2. */
+/**
+ * Builds the check file's text: line 1 imports the types (`components`, and `operations` when a case is
+ * typed through it), case i sits on line i + 2.
+ */
 export function checkFileText(typesImport: string, cases: readonly TypeCase[]): string {
-  const lines = [`import type { components } from ${JSON.stringify(typesImport)};`];
-  cases.forEach((c, i) =>
-    lines.push(
-      `const v${i}: components["schemas"][${JSON.stringify(c.schema)}] = ${toLiteral(c.value)};`,
-    ),
+  const types = cases.map((c) => c.type ?? `components["schemas"][${JSON.stringify(c.schema)}]`);
+  const imported = ["components", "operations"].filter((name) =>
+    types.some((type) => new RegExp(`\\b${name}\\[`).test(type)),
   );
+  const lines = [
+    `import type { ${(imported.length > 0 ? imported : ["components"]).join(", ")} } from ${JSON.stringify(typesImport)};`,
+  ];
+  cases.forEach((c, i) => lines.push(`const v${i}: ${types[i]!} = ${toLiteral(c.value)};`));
   return lines.join("\n") + "\n";
+}
+
+/** Where a body sits in an operation: its request body, or the response with one status (or `default`). */
+export type BodyPlace = { kind: "request" } | { kind: "response"; status: string };
+
+/**
+ * The type of one body of an operation, written as a user writes it: the request body through `NonNullable`
+ * (an optional request body is `requestBody?:`), a numeric status as a number (`responses[202]`).
+ */
+export function operationBodyType(operationId: string, place: BodyPlace, media: string): string {
+  const operation = `operations[${JSON.stringify(operationId)}]`;
+  const content = `["content"][${JSON.stringify(media)}]`;
+  if (place.kind === "request") return `NonNullable<${operation}["requestBody"]>${content}`;
+  const status = /^[1-9][0-9]*$/.test(place.status) ? place.status : JSON.stringify(place.status);
+  return `${operation}["responses"][${status}]${content}`;
 }
 
 /** A JSON value as a TypeScript expression. `__proto__` is written computed, so it stays an own property as in JSON. */
