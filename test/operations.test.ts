@@ -41,9 +41,17 @@ const FILES = inlineFiles(
         tags: { type: "array", items: ref("Tag") },
         kind: { oneOf: [ref("Tag"), { type: "string" }] },
         note: { ...ref("Note"), nullable: true },
+        stamp: ref("StampAlias"),
+        labels: {
+          type: "object",
+          properties: { trace: { type: "string", writeOnly: true } },
+          additionalProperties: { type: "string" },
+        },
       },
       required: ["id", "name", "secret"],
     }),
+    schema("Stamp", { type: "string", format: "date-time", readOnly: true }),
+    schema("StampAlias", ref("Stamp")),
     schema("Note", { type: "object", properties: { text: { type: "string" } } }),
     schema("ItemQuery", {
       type: "object",
@@ -141,6 +149,19 @@ const CHECKS: [string, "ok" | `TS${number}`][] = [
     "TS2322",
   ],
   [`const a6: RequestBody<"create_item"> = { data: { name: "n" } };`, "TS2741"],
+  // readOnly through a schema that only names another; writeOnly beside an index signature
+  [
+    `const a8: RequestBody<"create_item"> = { data: { name: "n", secret: "s", stamp: "t" } };`,
+    "TS2322",
+  ],
+  [
+    `const b10: SuccessBody<"get_item"> = { data: { id: "1", name: "n", labels: { trace: "t" } }, link: null };`,
+    "TS2322",
+  ],
+  [
+    `const b11: SuccessBody<"get_item"> = { data: { id: "1", name: "n", labels: { other: "o" } }, link: null };`,
+    "ok",
+  ],
   // a readOnly key refused even where no excess-property check applies (a spread of a value read from a response)
   [
     `declare const fromResponse: SuccessBody<"get_item">["data"]; const a7: RequestBody<"create_item"> = { data: { ...fromResponse, secret: "s" } };`,
@@ -248,6 +269,13 @@ test("the request variant refuses readOnly keys as `never`, keeping their descri
       '    tags?: requestSchemas["Tag"][];',
       '    kind?: requestSchemas["Tag"] | string;',
       '    note?: components["schemas"]["Note"] | null;',
+      "    stamp?: never;",
+      "    labels?: {",
+      "      /** Write-only: accepted in requests, never sent back. */",
+      "      trace?: string;",
+      "    } & {",
+      "      [key: string]: string;",
+      "    };",
       "  };",
     ].join("\n"),
   );

@@ -3,7 +3,9 @@
  * readOnly and writeOnly). A readOnly property "SHOULD NOT be sent as part of the request"; a writeOnly one is never
  * returned; `required` on either applies to its own direction only.
  * - in a request, a readOnly property is `key?: never`: no value may be sent for it, not even through a spread;
- * - in a response, a writeOnly property is not declared at all;
+ *   a property is readOnly when it says so or names a schema that does (through schemas that only name another);
+ * - in a response, a writeOnly property is not declared at all (or `key?: never` where additionalProperties would
+ *   otherwise admit it through the index signature);
  * - `required` drops those keys in that direction, also beside allOf/anyOf/oneOf.
  * `components["schemas"]` keeps every schema as written. A schema whose type differs in a direction (it hides keys
  * there, or refers to a schema that does, at any depth) gets a variant for that direction, in `requestSchemas` or
@@ -101,8 +103,11 @@ function refTarget(ref: Json | undefined): string | undefined {
   return tokens?.length === 1 ? tokens[0] : undefined;
 }
 
-/** Whether a property's schema is hidden in the direction: readOnly (writeOnly) on it or on the schema it names. */
-function isHidden(schema: Json, context: Context): boolean {
+/**
+ * Whether a property's schema is hidden in the direction: readOnly (writeOnly) on it, or on the schema it names,
+ * through any chain of schemas that only name another (`A = { $ref: B }`). `seen` guards a chain that loops.
+ */
+function isHidden(schema: Json, context: Context, seen = new Set<string>()): boolean {
   if (!isObject(schema)) return false;
   const flag = DIRECTED[context.direction].hidden;
   if (schema[flag] === true) return true;
@@ -113,7 +118,10 @@ function isHidden(schema: Json, context: Context): boolean {
       ? anyOf[0]["$ref"]
       : undefined);
   const target = refTarget(ref);
-  return target !== undefined && context.byName.get(target)?.schema[flag] === true;
+  if (target === undefined || seen.has(target)) return false;
+  seen.add(target);
+  const named = context.byName.get(target)?.schema;
+  return named !== undefined && isHidden(named, context, seen);
 }
 
 /** Whether a schema's own body has a property hidden in the direction, at any depth. */
@@ -213,7 +221,14 @@ function directSchema(
                     !Object.hasOwn(properties, name)
                   )
                     return [[name, property]];
-                  return context.direction === "response" ? [] : [[name, refused(property)]];
+                  // A response leaves the key out, unless an index signature (additionalProperties)
+                  // would then admit it: there, as in a request, it is `key?: never`.
+                  const open =
+                    out["additionalProperties"] !== undefined &&
+                    out["additionalProperties"] !== false;
+                  return context.direction === "response" && !open
+                    ? []
+                    : [[name, refused(property)]];
                 }),
               ),
             ],
@@ -225,7 +240,7 @@ function directSchema(
   );
 }
 
-/** A readOnly property in a request: no value but undefined (`key?: never`), its description kept. */
+/** A key refused in its direction: no value but undefined (`key?: never`), its description kept. */
 function refused(property: Json): JsonObject {
   const kept = isObject(property)
     ? Object.entries(property).filter(([key]) => KEPT_ON_HIDDEN.includes(key))
