@@ -2,7 +2,9 @@
  * `npm run bench`: how fast generate is against its peers, and what the generated package costs its
  * consumers, measured in one run: every command is a child process, the cases are interleaved (each round
  * runs each case once, in a rotated order), and the report gives medians and ratios to the peer measured in
- * the same run. Absolute times depend on the machine and its load; the ratios are what to compare.
+ * the same run. Absolute times depend on the machine and its load; the ratios are what to compare. Two
+ * inputs: the JSON Schema set (components only), against json-schema-to-typescript; and the whole OpenAPI
+ * document with its operations, split by sync, against the openapi-typescript CLI plus prettier.
  *
  * Not a test: it asserts nothing and takes minutes. Results go to stdout (a table) and to a JSON file.
  */
@@ -15,16 +17,24 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 import { setUpConsumers, type Consumer } from "./bench/consumer.js";
-import { canMeasureMemory, measure, type Sample } from "./bench/measure.js";
-import { formatReport, type BenchResults, type CaseResult } from "./bench/report.js";
+import { canMeasureMemory, measure, measurePipeline, type Sample } from "./bench/measure.js";
+import {
+  formatReport,
+  OPERATIONS_PREFIX,
+  type BenchResults,
+  type CaseResult,
+  type OperationsSet,
+} from "./bench/report.js";
 import { buildCommands, ROOT } from "./build.js";
 import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
+import { PRETTIER_OPTIONS } from "./pipeline/format.js";
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -34,18 +44,29 @@ Measures, interleaved and repeated, in one run:
                generate after one schema changed (both with a warm cache); peak memory of each
   consumer     tsc --noEmit on consumers of the generated full-catalog package importing one type and fifty,
                minus the consumer with no import, with skipLibCheck on and off
+  operations   the same for the whole OpenAPI document with its operations (split once by npm run sync
+               into a temp folder, untimed): generate cold, --check with nothing changed, and one schema
+               that operations reach changed, against the openapi-typescript CLI on the document followed
+               by prettier with generate's options (timed together); peak memory; and tsc --noEmit on
+               consumers of that package importing one type or none, with skipLibCheck on and off
 
 Options:
   --runs N         repetitions of each case (default: 5)
   --schemas DIR    the schema set (default: $KLAVIYO_UPSTREAM_SET or ../shared/upstream/klaviyo-json-schema-2026-04-15)
+  --document FILE  the OpenAPI document for operations (default: $KLAVIYO_UPSTREAM_DOCUMENT or
+                   ../shared/upstream/klaviyo-openapi-2026-07-15.json)
   --json FILE      where the results go as JSON (default: bench/results.json)
-  --only GROUP     generation or consumer (default: both)
+  --only GROUPS    generation, consumer or operations, or a comma-separated list of them (default: all three);
+                   e.g. --only operations runs the operations part alone
   --command CMD    how to start generate (default: the "generate" script of package.json, minus npm itself)
   -h, --help       show this help`;
 
 /** The schema whose change the "one schema changed" case makes: the project's seed schema. */
 const CHANGED_FILE = "klaviyo-postcatalogitemcreatejobresponse-schema.json";
 const ONE_TYPE = "PostCatalogItemCreateJobResponse";
+
+const GROUPS = ["generation", "consumer", "operations"] as const;
+type Group = (typeof GROUPS)[number];
 
 async function main(): Promise<number> {
   const values = parseCommandLine(
@@ -57,6 +78,12 @@ async function main(): Promise<number> {
           process.env["KLAVIYO_UPSTREAM_SET"] ??
           join(ROOT, "..", "shared", "upstream", "klaviyo-json-schema-2026-04-15"),
       },
+      document: {
+        type: "string",
+        default:
+          process.env["KLAVIYO_UPSTREAM_DOCUMENT"] ??
+          join(ROOT, "..", "shared", "upstream", "klaviyo-openapi-2026-07-15.json"),
+      },
       json: { type: "string", default: join(ROOT, "bench", "results.json") },
       only: { type: "string" },
       command: { type: "string" },
@@ -67,12 +94,16 @@ async function main(): Promise<number> {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1)
     throw new UsageError(`--runs wants a whole number, 1 or more, not "${values.runs}"`);
-  if (values.only !== undefined && values.only !== "generation" && values.only !== "consumer")
-    throw new UsageError(`--only is generation or consumer, not "${values.only}"`);
+  const only = parseGroups(values.only);
   const schemas = resolve(values.schemas);
-  if (!existsSync(schemas))
+  if ((only.has("generation") || only.has("consumer")) && !existsSync(schemas))
     throw new UsageError(
       `no schema set at ${schemas} (set KLAVIYO_UPSTREAM_SET or pass --schemas)`,
+    );
+  const document = resolve(values.document);
+  if (only.has("operations") && !existsSync(document))
+    throw new UsageError(
+      `no OpenAPI document at ${document} (set KLAVIYO_UPSTREAM_DOCUMENT or pass --document)`,
     );
   const generate =
     values.command !== undefined ? commandLine(values.command) : npmScript("generate");
@@ -99,7 +130,9 @@ async function main(): Promise<number> {
       },
       runs,
       schemas: relative(ROOT, schemas) || ".",
-      schemaCount: readdirSync(schemas).filter((f) => f.endsWith(".json")).length,
+      schemaCount: existsSync(schemas)
+        ? readdirSync(schemas).filter((f) => f.endsWith(".json")).length
+        : 0,
       generateCommand: generate
         .map((a) =>
           a === process.execPath
@@ -112,10 +145,15 @@ async function main(): Promise<number> {
       memoryMeasured: canMeasureMemory,
       cases: [],
     };
-    if (values.only !== "consumer")
+    if (only.has("generation"))
       results.cases.push(...benchGeneration(generate, peers, schemas, work, scratch, runs));
-    if (values.only !== "generation")
+    if (only.has("consumer"))
       results.cases.push(...benchConsumers(generate, schemas, work, scratch, runs));
+    if (only.has("operations")) {
+      const operations = benchOperations(generate, document, work, scratch, runs);
+      results.operations = operations.set;
+      results.cases.push(...operations.cases);
+    }
     results.machine.loadAverageAfter = round2(loadavg()[0]!);
 
     const report = formatReport(results);
@@ -130,10 +168,27 @@ async function main(): Promise<number> {
   return 0;
 }
 
+function parseGroups(text: string | undefined): Set<Group> {
+  if (text === undefined) return new Set(GROUPS);
+  const words = text.split(",").map((w) => w.trim());
+  const groups = new Set<Group>();
+  for (const word of words) {
+    const group = GROUPS.find((g) => g === word);
+    if (group === undefined)
+      throw new UsageError(
+        `--only takes ${GROUPS.join(", ")} or a comma-separated list of them, not "${text}"`,
+      );
+    groups.add(group);
+  }
+  return groups;
+}
+
 interface Case {
   id: string;
   label: string;
   argv: string[];
+  /** Commands run after argv, one after the other, timed with it as one pipeline. */
+  then?: string[][];
   /** Runs before each measured run, untimed. */
   prepare?: (round: number) => void;
   expectStatus?: number;
@@ -151,9 +206,6 @@ function benchGeneration(
   const cache = join(work, "cache");
   const copy = join(work, "schemas-copy");
   cpSync(schemas, copy, { recursive: true });
-  const changed = join(copy, CHANGED_FILE);
-  if (!existsSync(changed)) throw new Error(`bench: the set has no ${CHANGED_FILE} to change`);
-  const original = JSON.parse(readFileSync(changed, "utf8")) as Record<string, unknown>;
   const oneChanged = [
     ...generate,
     "--schemas",
@@ -206,16 +258,7 @@ function benchGeneration(
       id: "generate-one-changed",
       label: "generate, one schema changed (warm)",
       argv: oneChanged,
-      // A new description each round: a real change that no earlier run has cached.
-      prepare: (round) =>
-        writeFileSync(
-          changed,
-          JSON.stringify(
-            { ...original, description: `Changed by the bench, round ${round}, ${Date.now()}.` },
-            null,
-            2,
-          ) + "\n",
-        ),
+      prepare: changeEachRound(join(copy, CHANGED_FILE)),
     },
   ];
   progress("bench: warming up (one run of each generation case, untimed)");
@@ -226,34 +269,50 @@ function benchGeneration(
   runOnce(oneChanged, scratch);
   const samples = interleave(cases, runs, scratch, "generation");
 
-  // The warm one-changed output must be what a cold run on the same files gives.
-  runOnce(
-    [
-      ...generate,
-      "--schemas",
-      copy,
-      "--out",
-      join(work, "generated-one-cold"),
-      "--quiet",
-      "--no-cache",
-    ],
-    scratch,
-  );
-  const same = readdirSync(join(work, "generated-one")).every(
-    (f) =>
-      readFileSync(join(work, "generated-one", f), "utf8") ===
-      readFileSync(join(work, "generated-one-cold", f), "utf8"),
+  checkWarmIsCold(generate, copy, join(work, "generated-one"), scratch);
+  return cases.map((c) => ({
+    id: c.id,
+    label: c.label,
+    group: "generation",
+    set: "json-schema",
+    samples: samples.get(c.id)!,
+  }));
+}
+
+/**
+ * A prepare step for the "one schema changed" case: a new description of `file` each round, a real change
+ * that no earlier run has cached.
+ */
+function changeEachRound(file: string): (round: number) => void {
+  if (!existsSync(file)) throw new Error(`bench: the set has no ${basename(file)} to change`);
+  const original = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  return (round) =>
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { ...original, description: `Changed by the bench, round ${round}, ${Date.now()}.` },
+        null,
+        2,
+      ) + "\n",
+    );
+}
+
+/** The warm one-changed output (in `warmOut`) must be what a cold run on the same files gives. */
+function checkWarmIsCold(
+  generate: string[],
+  schemas: string,
+  warmOut: string,
+  scratch: string,
+): void {
+  const coldOut = `${warmOut}-cold`;
+  runOnce([...generate, "--schemas", schemas, "--out", coldOut, "--quiet", "--no-cache"], scratch);
+  const same = readdirSync(warmOut).every(
+    (f) => readFileSync(join(warmOut, f), "utf8") === readFileSync(join(coldOut, f), "utf8"),
   );
   if (!same)
     throw new Error(
       "bench: the warm one-changed output differs from a cold run on the same schemas: the cache is wrong",
     );
-  return cases.map((c) => ({
-    id: c.id,
-    label: c.label,
-    group: "generation",
-    samples: samples.get(c.id)!,
-  }));
 }
 
 function benchConsumers(
@@ -285,8 +344,240 @@ function benchConsumers(
     id: c.id,
     label: c.label,
     group: "consumer",
+    set: "json-schema",
     samples: samples.get(c.id)!,
   }));
+}
+
+/**
+ * The operations part: the whole OpenAPI document split once (npm run sync --all, untimed) into a temp
+ * folder, generate on it cold, --check and one changed schema against the openapi-typescript CLI on the
+ * document plus prettier with generate's options, then the consumer cost of the package it makes.
+ */
+function benchOperations(
+  generate: string[],
+  document: string,
+  work: string,
+  scratch: string,
+  runs: number,
+): { set: OperationsSet; cases: CaseResult[] } {
+  const split = join(work, "openapi-split");
+  const lock = `${split}.lock.json`;
+  progress(`bench: operations, splitting ${document} into ${split} (npm run sync, untimed)`);
+  runOnce(
+    [...npmScript("sync"), "--from", document, "--all", "--out", split, "--lock", lock, "--quiet"],
+    scratch,
+  );
+  const files = readLayoutFolder(split);
+  const changedId = files.get(CHANGED_FILE)?.id;
+  if (changedId === undefined)
+    throw new Error(`bench: the split document has no ${CHANGED_FILE} to change`);
+  if (!reachedByOperations(files).has(changedId))
+    throw new Error(`bench: no operation reaches ${CHANGED_FILE}; change another schema`);
+  const kinds = { schema: 0, operation: 0, other: 0 };
+  for (const f of files.values())
+    kinds[
+      f.id.startsWith("#/paths/")
+        ? "operation"
+        : f.id.startsWith("#/components/schemas/")
+          ? "schema"
+          : "other"
+    ]++;
+
+  const copy = join(work, "openapi-copy");
+  cpSync(split, copy, { recursive: true });
+  const cold = join(work, "openapi-generated-cold");
+  const one = join(work, "openapi-generated-one");
+  const cache = join(work, "openapi-cache");
+  const peerDir = join(work, "openapi-typescript-cli");
+  mkdirSync(peerDir);
+  const peerOut = join(peerDir, "out.ts");
+  // generate's own prettier options, in a file of their own, so no config of the machine's applies.
+  const prettierConfig = join(peerDir, "prettier.json");
+  writeFileSync(prettierConfig, JSON.stringify(PRETTIER_OPTIONS, null, 2) + "\n");
+  const peer = [
+    [
+      process.execPath,
+      packageBin("openapi-typescript"),
+      document,
+      "-o",
+      peerOut,
+      "--default-non-nullable=false",
+    ],
+    [
+      process.execPath,
+      packageBin("prettier"),
+      "--config",
+      prettierConfig,
+      "--no-editorconfig",
+      "--log-level",
+      "warn",
+      "--write",
+      peerOut,
+    ],
+  ] as const;
+  const oneChanged = [
+    ...generate,
+    "--schemas",
+    copy,
+    "--out",
+    one,
+    "--quiet",
+    "--cache-dir",
+    cache,
+  ];
+  const cases: Case[] = [
+    {
+      id: `${OPERATIONS_PREFIX}generate-cold`,
+      label: "generate, cold (--no-cache)",
+      argv: [...generate, "--schemas", split, "--out", cold, "--no-cache", "--quiet"],
+    },
+    {
+      id: `${OPERATIONS_PREFIX}openapi-typescript-cli`,
+      label: "openapi-typescript CLI + prettier (peer)",
+      argv: [...peer[0]],
+      then: [[...peer[1]]],
+    },
+    {
+      id: `${OPERATIONS_PREFIX}generate-check-noop`,
+      label: "generate --check, nothing changed (warm)",
+      argv: [
+        ...generate,
+        "--schemas",
+        split,
+        "--out",
+        cold,
+        "--check",
+        "--quiet",
+        "--cache-dir",
+        cache,
+      ],
+    },
+    {
+      id: `${OPERATIONS_PREFIX}generate-one-changed`,
+      label: "generate, one schema changed (warm)",
+      argv: oneChanged,
+      prepare: changeEachRound(join(copy, CHANGED_FILE)),
+    },
+  ];
+  progress("bench: operations, warming up (one run of each generate case, untimed)");
+  runOnce(
+    [...generate, "--schemas", split, "--out", cold, "--quiet", "--cache-dir", cache],
+    scratch,
+  );
+  runOnce(oneChanged, scratch);
+  const samples = interleave(cases, runs, scratch, "operations");
+  checkWarmIsCold(generate, copy, one, scratch);
+
+  // The consumer cost of the package generate makes from the document: no import, and one type.
+  const entry = readFileSync(join(cold, "index.d.ts"), "utf8");
+  const typeNames = [...entry.matchAll(/^export type (\w+) =/gm)].map((m) => m[1]!);
+  if (!typeNames.includes(ONE_TYPE))
+    throw new Error(`bench: the package generated from the document has no ${ONE_TYPE}`);
+  const consumers = setUpConsumers(
+    join(work, "openapi-consumers"),
+    ROOT,
+    cold,
+    typeNames,
+    ONE_TYPE,
+    [0, 1],
+  );
+  const tsc = join(ROOT, "node_modules", "typescript", "lib", "tsc.js");
+  const consumerCases: Case[] = consumers.map((c: Consumer) => ({
+    id: `${OPERATIONS_PREFIX}${consumerId(c)}`,
+    label: `tsc --noEmit, ${c.label}`,
+    argv: [process.execPath, tsc, "-p", c.dir],
+  }));
+  for (const c of consumerCases) runOnce(c.argv, scratch); // each must compile cleanly
+  const consumerSamples = interleave(consumerCases, runs, scratch, "operations consumer");
+
+  const revision = (JSON.parse(readFileSync(lock, "utf8")) as { source: { revision: string } })
+    .source.revision;
+  return {
+    set: {
+      document: relative(ROOT, document) || ".",
+      revision,
+      files: files.size,
+      schemaCount: kinds.schema,
+      operationCount: kinds.operation,
+      otherComponentCount: kinds.other,
+      changedFile: CHANGED_FILE,
+      outputBytes: Buffer.byteLength(entry),
+      peerOutputBytes: statSync(peerOut).size,
+      peerCommand: [
+        "openapi-typescript <document> -o <tmp>/out.ts --default-non-nullable=false",
+        "prettier --config <generate's options> --write <tmp>/out.ts",
+      ].join(" && "),
+    },
+    cases: [
+      ...cases.map((c): CaseResult => ({
+        id: c.id,
+        label: c.label,
+        group: "generation",
+        set: "openapi",
+        samples: samples.get(c.id)!,
+      })),
+      ...consumerCases.map((c): CaseResult => ({
+        id: c.id,
+        label: c.label,
+        group: "consumer",
+        set: "openapi",
+        samples: consumerSamples.get(c.id)!,
+      })),
+    ],
+  };
+}
+
+interface LayoutFile {
+  id: string;
+  refs: Set<string>;
+}
+
+/** The split folder's files by name: each one's `$id` and the `$ref`s it holds. */
+function readLayoutFolder(dir: string): Map<string, LayoutFile> {
+  const files = new Map<string, LayoutFile>();
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    const body = JSON.parse(readFileSync(join(dir, name), "utf8")) as { $id: string };
+    const refs = new Set<string>();
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value !== null && typeof value === "object")
+        for (const [key, v] of Object.entries(value))
+          if (key === "$ref" && typeof v === "string") refs.add(v);
+          else walk(v);
+    };
+    walk(body);
+    files.set(name, { id: body.$id, refs });
+  }
+  return files;
+}
+
+/** Every `$id` that some operation reaches through `$ref`s, transitively. */
+function reachedByOperations(files: Map<string, LayoutFile>): Set<string> {
+  const byId = new Map([...files.values()].map((f) => [f.id, f]));
+  const seen = new Set<string>();
+  const queue = [...files.values()].filter((f) => f.id.startsWith("#/paths/"));
+  while (queue.length > 0) {
+    for (const ref of queue.pop()!.refs) {
+      const next = byId.get(ref);
+      if (next !== undefined && !seen.has(ref)) {
+        seen.add(ref);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+/** The file a package's command line runs (its package.json `bin`), to start with this node. */
+function packageBin(name: string): string {
+  const dir = join(ROOT, "node_modules", name);
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    bin?: string | Record<string, string>;
+  };
+  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.[name];
+  if (bin === undefined) throw new Error(`bench: ${name} has no "${name}" command`);
+  return join(dir, bin);
 }
 
 function consumerId(c: Pick<Consumer, "imports" | "skipLibCheck">): string {
@@ -307,7 +598,11 @@ function interleave(
       c.prepare?.(round);
       samples
         .get(c.id)!
-        .push(measure(c.argv, { cwd: ROOT, scratch, expectStatus: c.expectStatus }));
+        .push(
+          c.then === undefined
+            ? measure(c.argv, { cwd: ROOT, scratch, expectStatus: c.expectStatus })
+            : measurePipeline([c.argv, ...c.then], { cwd: ROOT, scratch }),
+        );
     }
   }
   return samples;

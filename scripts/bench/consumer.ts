@@ -18,7 +18,8 @@ export const IMPORT_COUNTS = [0, 1, 50] as const;
 
 /**
  * Lays out `root`/node_modules/<package> from `generatedDir` and one project per consumer under `root`.
- * `typeNames` are the package's exported aliases; the one-type consumer imports `oneType`.
+ * `typeNames` are the package's exported aliases; the one-type consumer imports `oneType`; `counts` says
+ * which consumers to make (how many types each imports).
  */
 export function setUpConsumers(
   root: string,
@@ -26,6 +27,7 @@ export function setUpConsumers(
   generatedDir: string,
   typeNames: readonly string[],
   oneType: string,
+  counts: readonly number[] = IMPORT_COUNTS,
 ): Consumer[] {
   const manifest = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as Record<
     string,
@@ -51,7 +53,7 @@ export function setUpConsumers(
   const fifty = spread(typeNames, 50);
   const consumers: Consumer[] = [];
   for (const skipLibCheck of [true, false]) {
-    for (const imports of IMPORT_COUNTS) {
+    for (const imports of counts) {
       const names = imports === 0 ? [] : imports === 1 ? [oneType] : fifty;
       const dir = join(root, `imports-${imports}-skiplibcheck-${skipLibCheck ? "on" : "off"}`);
       mkdirSync(dir, { recursive: true });

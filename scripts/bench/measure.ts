@@ -48,6 +48,25 @@ export function measure(
   return { seconds, maxRssMb };
 }
 
+/**
+ * Runs `commands` one after the other, as one pipeline: the time is the sum of theirs, the peak memory the
+ * largest of theirs (the stages do not overlap). Throws like `measure` when a stage fails.
+ */
+export function measurePipeline(
+  commands: readonly (readonly string[])[],
+  options: { cwd: string; scratch: string },
+): Sample {
+  let seconds = 0;
+  let maxRssMb: number | null = canMeasureMemory ? 0 : null;
+  for (const argv of commands) {
+    const sample = measure(argv, options);
+    seconds += sample.seconds;
+    maxRssMb =
+      maxRssMb === null || sample.maxRssMb === null ? null : Math.max(maxRssMb, sample.maxRssMb);
+  }
+  return { seconds, maxRssMb };
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
