@@ -33,12 +33,12 @@ test("the bundled generate writes what the source pipeline makes for the embedde
   const run = runBundled(["--out", out, "--no-cache"]);
   // The build (--quiet) prints nothing; generate its progress line.
   expect(run.stderr).toBe(
-    "generate: read 7 schema files from schemas/, resolved 7 $refs, emitted and formatted 7 schemas\n",
+    "generate: read 16 schema files from schemas/, resolved 16 $refs, emitted and formatted 13 schemas and 1 operation\n",
   );
   expect(run.status).toBe(0);
   // A new output folder counts as a change, so the drift summary line comes before the summary.
   expect(run.stdout).toMatch(
-    /^drift: no schema changes → none \(HEAD:schemas → schemas\/; npm run diff for the report\)\ngenerate: 7 schemas → 3 files written to .*generated\/ in \d+\.\d+s\n$/,
+    /^drift: no operation or schema changes → none \(HEAD:schemas → schemas\/; npm run diff for the report\)\ngenerate: 13 schemas and 1 operation → 3 files written to .*generated\/ in \d+\.\d+s\n$/,
   );
   expect(snapshotFolder(out)).toEqual(snapshotFolder("generated"));
   // It ran from the bundle built in the temp folder.

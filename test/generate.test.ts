@@ -216,7 +216,7 @@ describe("the generate CLI", () => {
       const lines = run.stdout.split("\n");
       expect(lines).toHaveLength(3);
       expect(lines[0]).toBe(
-        "drift: no schema changes → none (HEAD:schemas → schemas/; npm run diff for the report)",
+        "drift: no operation or schema changes → none (HEAD:schemas → schemas/; npm run diff for the report)",
       );
       expect(lines[1]).toMatch(SUMMARY(out));
       expect(lines[2]).toBe("");

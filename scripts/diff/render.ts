@@ -29,7 +29,10 @@ export function driftSummaryLine(report: DriftReport): string {
   push(summary.docs, "docs-only", breakingOf("docs"));
   const schemas = parts.length === 0 ? "no schema changes" : parts.join(", ");
   if (summary.operations === undefined) return `drift: ${schemas} → ${report.semver}`;
-  return `drift: ${operationsSummaryText(report)}; schemas: ${schemas} → ${report.semver}`;
+  const operations = operationsSummaryText(report);
+  if (parts.length === 0 && operations === "no operation changes")
+    return `drift: no operation or schema changes → ${report.semver}`;
+  return `drift: ${operations}; schemas: ${schemas} → ${report.semver}`;
 }
 
 /** E.g. `12 operations changed (3 breaking), 2 added, 1 removed, 4 docs-only`. */
