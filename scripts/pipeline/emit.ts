@@ -138,12 +138,13 @@ export function createEmitter(input: EmitInput): PartEmitter {
       throw new Error(`emit: ${name}: a required-keys marker was not replaced`);
     return text;
   };
-  const property = (name: string, type: ts.TypeNode) =>
+  /** `finish`: whether the type may hold markers (always for operations and components, which are few). */
+  const property = (name: string, type: ts.TypeNode, finish = true) =>
     ts.factory.createPropertySignature(
       tsModifiers({ readonly: ctx.immutable }),
       tsPropertyIndex(name),
       undefined,
-      applyRequiredMarkers(type),
+      finish ? applyRequiredMarkers(type) : type,
     );
   const lookUp = <T>(map: Record<string, T> | undefined, id: PartId): T => {
     const item = map && Object.hasOwn(map, id.name) ? map[id.name] : undefined;
@@ -173,6 +174,7 @@ export function createEmitter(input: EmitInput): PartEmitter {
         member = property(
           name,
           transformSchemaObject(item, { path: createRef(path), schema: item, ctx }),
+          NEEDS_FINISH.has(item),
         );
         addJSDocComment(item, member);
       } else if (container === "operations") {
@@ -369,12 +371,16 @@ const ANNOTATIONS = [
 ];
 
 function markRequired(file: string, schema: Json): Json {
-  return mapSchema(file, schema, (node) => {
+  let finish = false;
+  const marked = mapSchema(file, schema, (node) => {
+    // A key refused in its direction (enum: []) needs the last touch too.
+    if (Array.isArray(node["enum"]) && node["enum"].length === 0) finish = true;
     const required = node["required"];
     if (!Array.isArray(required) || required.length === 0) return node;
     if (!["allOf", "anyOf", "oneOf"].some((key) => Array.isArray(node[key]))) return node;
     const inner = fromEntries(Object.entries(node).filter(([key]) => key !== "required"));
     const keys = [...new Set(required as string[])];
+    finish = true;
     return fromEntries([
       ["allOf", [inner, { enum: [REQUIRED_MARKER, ...keys] }]],
       ...ANNOTATIONS.filter((key) => Object.hasOwn(node, key)).map((key): [string, Json] => [
@@ -383,7 +389,15 @@ function markRequired(file: string, schema: Json): Json {
       ]),
     ]);
   });
+  if (finish && typeof marked === "object" && marked !== null) NEEDS_FINISH.add(marked);
+  return marked;
 }
+
+/**
+ * The marked schemas whose types need applyRequiredMarkers(); for the others (most) the AST walk is skipped. A
+ * schema object of the document is in it when it, or any node below it, was marked.
+ */
+const NEEDS_FINISH = new WeakSet<object>();
 
 /**
  * The last touches on openapi-typescript's types: each `T & marker` that markRequired() led to becomes
