@@ -216,7 +216,7 @@ describe("outputs", () => {
 
   test("the one-line summary counts operations first", async () => {
     expect(driftSummaryLine(await diffCase("request-parameter-enum-value-removed"))).toBe(
-      "drift: 1 operations changed (1 breaking); schemas: no schema changes → major",
+      "drift: 1 operation changed (1 breaking); schemas: no schema changes → major",
     );
     expect(driftSummaryLine(await diffCase("response-property-enum-value-added"))).toBe(
       "drift: 2 operations changed (2 breaking); schemas: 1 changed (1 breaking) → major",

@@ -46,14 +46,13 @@ function operationsSummaryText(report: DriftReport): string {
   const push = (count: number, text: string, breaking = 0) => {
     if (count > 0) parts.push(`${count} ${text}${breaking > 0 ? ` (${breaking} breaking)` : ""}`);
   };
-  push(
-    summary.changed,
-    parts.length === 0 ? "operations changed" : "changed",
-    breakingOf("changed"),
-  );
-  push(summary.added, parts.length === 0 ? "operations added" : "added");
-  push(summary.removed, parts.length === 0 ? "operations removed" : "removed");
-  push(summary.docs, parts.length === 0 ? "operations docs-only" : "docs-only");
+  // The first count names what it counts: "1 operation changed", "3 operations added".
+  const noun = (count: number, text: string) =>
+    parts.length === 0 ? `${count === 1 ? "operation" : "operations"} ${text}` : text;
+  push(summary.changed, noun(summary.changed, "changed"), breakingOf("changed"));
+  push(summary.added, noun(summary.added, "added"));
+  push(summary.removed, noun(summary.removed, "removed"));
+  push(summary.docs, noun(summary.docs, "docs-only"));
   return parts.length === 0 ? "no operation changes" : parts.join(", ");
 }
 
