@@ -9,6 +9,7 @@ import { byCodeUnit, isObject, type Json, type JsonObject } from "../pipeline/js
 import type { ResolvedComponent, ResolvedOperation, ResolvedSchema } from "../pipeline/resolve.js";
 import { componentRefTokens } from "../pipeline/refs.js";
 import { canonical, compareSchemas, stableStringify, type Detail } from "./compare.js";
+import { code, value } from "./markdown.js";
 
 export type OperationChange = "added" | "removed" | "changed" | "docs";
 
@@ -638,18 +639,6 @@ function call(o: ResolvedOperation): string {
 
 function segment(name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
-}
-
-function value(v: Json): string {
-  const text = JSON.stringify(v);
-  return code(text.length > 120 ? text.slice(0, 117) + "..." : text);
-}
-
-function code(text: string): string {
-  const runs = text.match(/`+/g) ?? [];
-  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const pad = runs.length > 0 ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /** Deterministic order of one operation's details: by rule order, then where, then text. */

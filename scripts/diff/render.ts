@@ -2,8 +2,8 @@
  * The drift report as text: the one-line summary, Markdown (a pull request body, a changelog entry) and
  * JSON. Pure and deterministic: the same report gives the same bytes.
  */
-import type { Json } from "../pipeline/json.js";
 import type { Detail } from "./compare.js";
+import { code, value } from "./markdown.js";
 import type { OperationDrift } from "./operations.js";
 import type { DriftReport, SchemaDrift } from "./report.js";
 
@@ -119,23 +119,12 @@ export function renderMarkdown(report: DriftReport, options: MarkdownOptions): s
     lines.push("No schema changes (suggested version bump: none).");
     return lines.join("\n") + "\n";
   }
-  const { summary } = report;
-  const row = (label: string, change: SchemaDrift["change"], count: number) => {
-    const of = report.schemas.filter((s) => s.change === change);
-    return `| ${label} | ${count} | ${of.filter((s) => s.breaks.readers).length} | ${of.filter((s) => s.breaks.writers).length} |`;
-  };
   lines.push(
     `Suggested version bump: **${report.semver}**: ${driftSummaryLine(report)
       .replace(/^drift: /, "")
       .replace(/ → \w+$/, "")}.`,
     "",
-    "| change | schemas | break readers | break writers |",
-    "| --- | ---: | ---: | ---: |",
-    row("removed", "removed", summary.removed),
-    row("changed", "changed", summary.changed),
-    row("added", "added", summary.added),
-    row("docs only", "docs", summary.docs),
-    "",
+    ...componentTable(report),
     "*Breaks readers*: the new type is not assignable to the old one, so code that reads it (a response) can get values it was not written for. " +
       "*Breaks writers*: the old type is not assignable to the new one, so code that builds it (a request body) no longer type-checks. " +
       "Both are the TypeScript compiler's verdict (strict mode) on the generated types. " +
@@ -402,17 +391,4 @@ export function describeDetail(d: Detail): string {
     case "keyword-changed":
       return `${code(d.keyword)} changed at ${code(d.path)}: ${value(d.from)} → ${value(d.to)}`;
   }
-}
-
-function value(v: Json): string {
-  const text = JSON.stringify(v);
-  return code(text.length > 120 ? text.slice(0, 117) + "..." : text);
-}
-
-/** Inline code that survives backticks in the text (CommonMark: a longer fence, padded). */
-function code(text: string): string {
-  const runs = text.match(/`+/g) ?? [];
-  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const pad = runs.length > 0 ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
 }
