@@ -206,22 +206,15 @@ function benchGeneration(
   const cache = join(work, "cache");
   const copy = join(work, "schemas-copy");
   cpSync(schemas, copy, { recursive: true });
-  const oneChanged = [
-    ...generate,
-    "--schemas",
+  const own = generateCases("", generate, {
+    schemas,
     copy,
-    "--out",
-    join(work, "generated-one"),
-    "--quiet",
-    "--cache-dir",
+    cold,
+    one: join(work, "generated-one"),
     cache,
-  ];
+  });
   const cases: Case[] = [
-    {
-      id: "generate-cold",
-      label: "generate, cold (--no-cache)",
-      argv: [...generate, "--schemas", schemas, "--out", cold, "--no-cache", "--quiet"],
-    },
+    own.cold,
     {
       id: "generate-first-run",
       label: "generate, cold, first run after a build",
@@ -239,34 +232,11 @@ function benchGeneration(
       label: "openapi-typescript + prettier (peer)",
       argv: [process.execPath, peers.openapiTs, schemas, join(work, "openapi-typescript.d.ts")],
     },
-    {
-      id: "generate-check-noop",
-      label: "generate --check, nothing changed (warm)",
-      argv: [
-        ...generate,
-        "--schemas",
-        schemas,
-        "--out",
-        cold,
-        "--check",
-        "--quiet",
-        "--cache-dir",
-        cache,
-      ],
-    },
-    {
-      id: "generate-one-changed",
-      label: "generate, one schema changed (warm)",
-      argv: oneChanged,
-      prepare: changeEachRound(join(copy, CHANGED_FILE)),
-    },
+    own.check,
+    own.oneChanged,
   ];
   progress("bench: warming up (one run of each generation case, untimed)");
-  runOnce(
-    [...generate, "--schemas", schemas, "--out", cold, "--quiet", "--cache-dir", cache],
-    scratch,
-  );
-  runOnce(oneChanged, scratch);
+  own.warmUp(scratch);
   const samples = interleave(cases, runs, scratch, "generation");
 
   checkWarmIsCold(generate, copy, join(work, "generated-one"), scratch);
@@ -283,6 +253,63 @@ function benchGeneration(
  * A prepare step for the "one schema changed" case: a new description of `file` each round, a real change
  * that no earlier run has cached.
  */
+/**
+ * generate's own cases on one set: cold, a no-op `--check` (warm cache), and one schema changed (warm cache, on a
+ * copy of the set, CHANGED_FILE edited each round), with the untimed runs that warm the cache for the last two.
+ */
+function generateCases(
+  prefix: string,
+  generate: string[],
+  dirs: { schemas: string; copy: string; cold: string; one: string; cache: string },
+) {
+  const { schemas, copy, cold, one, cache } = dirs;
+  const oneChanged = [
+    ...generate,
+    "--schemas",
+    copy,
+    "--out",
+    one,
+    "--quiet",
+    "--cache-dir",
+    cache,
+  ];
+  return {
+    cold: {
+      id: `${prefix}generate-cold`,
+      label: "generate, cold (--no-cache)",
+      argv: [...generate, "--schemas", schemas, "--out", cold, "--no-cache", "--quiet"],
+    } satisfies Case,
+    check: {
+      id: `${prefix}generate-check-noop`,
+      label: "generate --check, nothing changed (warm)",
+      argv: [
+        ...generate,
+        "--schemas",
+        schemas,
+        "--out",
+        cold,
+        "--check",
+        "--quiet",
+        "--cache-dir",
+        cache,
+      ],
+    } satisfies Case,
+    oneChanged: {
+      id: `${prefix}generate-one-changed`,
+      label: "generate, one schema changed (warm)",
+      argv: oneChanged,
+      prepare: changeEachRound(join(copy, CHANGED_FILE)),
+    } satisfies Case,
+    warmUp(scratch: string) {
+      runOnce(
+        [...generate, "--schemas", schemas, "--out", cold, "--quiet", "--cache-dir", cache],
+        scratch,
+      );
+      runOnce(oneChanged, scratch);
+    },
+  };
+}
+
 function changeEachRound(file: string): (round: number) => void {
   if (!existsSync(file)) throw new Error(`bench: the set has no ${basename(file)} to change`);
   const original = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
@@ -416,56 +443,26 @@ function benchOperations(
       peerOut,
     ],
   ] as const;
-  const oneChanged = [
-    ...generate,
-    "--schemas",
+  const own = generateCases(OPERATIONS_PREFIX, generate, {
+    schemas: split,
     copy,
-    "--out",
+    cold,
     one,
-    "--quiet",
-    "--cache-dir",
     cache,
-  ];
+  });
   const cases: Case[] = [
-    {
-      id: `${OPERATIONS_PREFIX}generate-cold`,
-      label: "generate, cold (--no-cache)",
-      argv: [...generate, "--schemas", split, "--out", cold, "--no-cache", "--quiet"],
-    },
+    own.cold,
     {
       id: `${OPERATIONS_PREFIX}openapi-typescript-cli`,
       label: "openapi-typescript CLI + prettier (peer)",
       argv: [...peer[0]],
       then: [[...peer[1]]],
     },
-    {
-      id: `${OPERATIONS_PREFIX}generate-check-noop`,
-      label: "generate --check, nothing changed (warm)",
-      argv: [
-        ...generate,
-        "--schemas",
-        split,
-        "--out",
-        cold,
-        "--check",
-        "--quiet",
-        "--cache-dir",
-        cache,
-      ],
-    },
-    {
-      id: `${OPERATIONS_PREFIX}generate-one-changed`,
-      label: "generate, one schema changed (warm)",
-      argv: oneChanged,
-      prepare: changeEachRound(join(copy, CHANGED_FILE)),
-    },
+    own.check,
+    own.oneChanged,
   ];
   progress("bench: operations, warming up (one run of each generate case, untimed)");
-  runOnce(
-    [...generate, "--schemas", split, "--out", cold, "--quiet", "--cache-dir", cache],
-    scratch,
-  );
-  runOnce(oneChanged, scratch);
+  own.warmUp(scratch);
   const samples = interleave(cases, runs, scratch, "operations");
   checkWarmIsCold(generate, copy, one, scratch);
 
