@@ -24,6 +24,7 @@ import {
   UPSTREAM_SET,
 } from "./helpers/upstream.js";
 import { expectError } from "./helpers/expect-error.js";
+import { tscFailingLines } from "./helpers/tsc-lines.js";
 import { inlineFiles } from "./helpers/fixtures.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -703,37 +704,8 @@ describeWithUpstream(
             `${s.name} writers`,
           );
         }
-        writeFileSync(join(dir, "check.ts"), lines.join("\n") + "\n");
-        // skipLibCheck off: tsc checks the declaration files before check.ts, which is what gets the deep types
-        // right (with it on, tsc is as lax as a top-down isTypeAssignableTo; see scripts/diff/verdict.ts).
-        const options = {
-          strict: true,
-          noEmit: true,
-          module: "nodenext",
-          moduleResolution: "nodenext",
-          target: "es2022",
-          types: [],
-          skipLibCheck: false,
-        };
-        writeFileSync(
-          join(dir, "tsconfig.json"),
-          JSON.stringify({ compilerOptions: options, files: ["check.ts"] }),
-        );
-        const tsc = spawnSync(
-          process.execPath,
-          [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ".", "--pretty", "false"],
-          { cwd: dir, encoding: "utf8" },
-        );
-        const errors = [...tsc.stdout.matchAll(/^check\.ts\((\d+),\d+\): error/gm)].map(
-          (m) => byLine.get(Number(m[1])) ?? `line ${m[1]}`,
-        );
-        expect(
-          tsc.stdout
-            .split("\n")
-            .filter(
-              (line) => line !== "" && !line.startsWith(" ") && !line.startsWith("check.ts("),
-            ),
-        ).toEqual([]);
+        const { failing: errors, other } = tscFailingLines(dir, lines, byLine);
+        expect(other).toEqual([]);
         const ours = judged.flatMap((s) =>
           [
             s.breaks.readers ? `${s.name} readers` : [],
