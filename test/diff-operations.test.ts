@@ -4,7 +4,7 @@
  * outputs, and the real pair 2026-04-15 → 2026-07-15 (both OpenAPI documents) cross-checked with tsc.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,8 +12,7 @@ import { readSide } from "../scripts/diff/inputs.js";
 import { RULES } from "../scripts/diff/operations.js";
 import { driftSummaryLine, renderJson, renderMarkdown } from "../scripts/diff/render.js";
 import { diffSchemaSources, type DriftReport } from "../scripts/diff/report.js";
-import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
-import { tscFailingLines } from "./helpers/tsc-lines.js";
+import { tscFailingLines, writeGeneratedSides } from "./helpers/tsc-lines.js";
 import { describeWithUpstream, hasUpstreamOpenApi, UPSTREAM_OPENAPI } from "./helpers/upstream.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -311,15 +310,7 @@ describeWithUpstream(
     test("every operation verdict agrees with tsc on the generated files: one assignment per operation and direction", async () => {
       const dir = mkdtempSync(join(tmpdir(), "kst-diff-ops-tsc-"));
       try {
-        const [before, after] = [readSide(OLD_OPENAPI), readSide(UPSTREAM_OPENAPI)];
-        writeFileSync(
-          join(dir, "old.d.ts"),
-          (await generateFromFiles(before.dir, before.files)).files.get(ENTRY_FILE)!,
-        );
-        writeFileSync(
-          join(dir, "new.d.ts"),
-          (await generateFromFiles(after.dir, after.files)).files.get(ENTRY_FILE)!,
-        );
+        await writeGeneratedSides(dir, [readSide(OLD_OPENAPI), readSide(UPSTREAM_OPENAPI)]);
         const judged = report.operations!.filter((o) => o.change === "changed");
         const lines = [
           'import type * as O from "./old.js";',

@@ -15,7 +15,6 @@ import { readSide } from "../scripts/diff/inputs.js";
 import { driftSummaryLine, renderJson, renderMarkdown, truncate } from "../scripts/diff/render.js";
 import { diffSchemaSources, type DriftReport, type SchemaDrift } from "../scripts/diff/report.js";
 import { SchemaError } from "../scripts/pipeline/errors.js";
-import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import {
   describeWithUpstream,
   hasUpstreamOpenApi,
@@ -24,7 +23,7 @@ import {
   UPSTREAM_SET,
 } from "./helpers/upstream.js";
 import { expectError } from "./helpers/expect-error.js";
-import { tscFailingLines } from "./helpers/tsc-lines.js";
+import { tscFailingLines, writeGeneratedSides } from "./helpers/tsc-lines.js";
 import { inlineFiles } from "./helpers/fixtures.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -673,15 +672,7 @@ describeWithUpstream(
     test("every verdict agrees with tsc on the generated files: one assignment per direction per schema", async () => {
       const dir = mkdtempSync(join(tmpdir(), "kst-diff-tsc-"));
       try {
-        const [before, after] = [readSide(UPSTREAM_SET), readSide(UPSTREAM_OPENAPI)];
-        writeFileSync(
-          join(dir, "old.d.ts"),
-          (await generateFromFiles(before.dir, before.files)).files.get(ENTRY_FILE)!,
-        );
-        writeFileSync(
-          join(dir, "new.d.ts"),
-          (await generateFromFiles(after.dir, after.files)).files.get(ENTRY_FILE)!,
-        );
+        await writeGeneratedSides(dir, [readSide(UPSTREAM_SET), readSide(UPSTREAM_OPENAPI)]);
         const judged = report.schemas.filter((s) => s.change === "changed" || s.change === "docs");
         const lines = [
           'import type { components as O } from "./old.js";',

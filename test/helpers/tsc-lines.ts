@@ -8,6 +8,8 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ENTRY_FILE, generateFromFiles } from "../../scripts/pipeline/generate.js";
+import type { SchemaFile } from "../../scripts/pipeline/load.js";
 
 const TSC = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -50,4 +52,22 @@ export function tscFailingLines(
       .split("\n")
       .filter((line) => line !== "" && !line.startsWith(" ") && !line.startsWith("check.ts(")),
   };
+}
+
+/** Generates both sides of a drift pair into `dir` as old.d.ts and new.d.ts, which check.ts imports. */
+export async function writeGeneratedSides(
+  dir: string,
+  sides: readonly [
+    { dir: string; files: readonly SchemaFile[] },
+    { dir: string; files: readonly SchemaFile[] },
+  ],
+): Promise<void> {
+  for (const [name, side] of [
+    ["old.d.ts", sides[0]],
+    ["new.d.ts", sides[1]],
+  ] as const)
+    writeFileSync(
+      join(dir, name),
+      (await generateFromFiles(side.dir, side.files)).files.get(ENTRY_FILE)!,
+    );
 }
