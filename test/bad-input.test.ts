@@ -211,6 +211,17 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
     files: { "op.json": { $id: "#/paths/~1api~1things/get", responses: {} } },
     message: "DIR/op.json: /operationId: an operation needs an operationId, which names it",
   },
+  "tags that are not a list of strings": {
+    files: { "a.json": ok("A"), "op.json": op("list", "get", "/api/things", { tags: "Things" }) },
+    message: "DIR/op.json: /tags: tags must be a list of strings",
+  },
+  "two tags that name one entry": {
+    files: {
+      "a.json": op("one", "get", "/api/a", { tags: ["Web Feeds"] }),
+      "b.json": op("two", "get", "/api/b", { tags: ["web-feeds"] }),
+    },
+    message: `DIR/b.json: /tags/0: tag "web-feeds" and tag "Web Feeds" (DIR/a.json) both name the entry "web-feeds"; rename one`,
+  },
   "two names that become the same type name": {
     files: { "a.json": ok("catalog-item"), "b.json": ok("catalog_item") },
     message: `DIR/b.json: schema "catalog_item" and schema "catalog-item" (DIR/a.json) both become the type name catalog_item; rename one`,
@@ -221,8 +232,15 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
 const GENERATED = hashFolder("generated");
 
 test("the CLI cases start from a real generated folder", () => {
-  expect(Object.keys(GENERATED)).toEqual(["index.d.mts", "index.d.ts", "package.json"]);
-  expect(Object.keys(CASES)).toHaveLength(28);
+  expect(Object.keys(GENERATED)).toEqual([
+    "index.d.mts",
+    "index.d.ts",
+    "package.json",
+    "shared/catalogs.d.ts",
+    "tags/catalogs.d.mts",
+    "tags/catalogs.d.ts",
+  ]);
+  expect(Object.keys(CASES)).toHaveLength(30);
 });
 
 describe.each(Object.entries(CASES))("%s", (_name, { files, message }) => {

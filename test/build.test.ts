@@ -38,7 +38,7 @@ test("the bundled generate writes what the source pipeline makes for the embedde
   expect(run.status).toBe(0);
   // A new output folder counts as a change, so the drift summary line comes before the summary.
   expect(run.stdout).toMatch(
-    /^drift: no operation or schema changes → none \(HEAD:schemas → schemas\/; npm run diff for the report\)\ngenerate: 13 schemas and 1 operation → 3 files written to .*generated\/ in \d+\.\d+s\n$/,
+    /^drift: no operation or schema changes → none \(HEAD:schemas → schemas\/; npm run diff for the report\)\ngenerate: 13 schemas and 1 operation → 6 files written to .*generated\/ in \d+\.\d+s\n$/,
   );
   expect(snapshotFolder(out)).toEqual(snapshotFolder("generated"));
   // It ran from the bundle built in the temp folder.

@@ -10,7 +10,7 @@ import { readSchemaFolder } from "../scripts/pipeline/load.js";
 import { splitOpenApiLayout } from "../scripts/pipeline/openapi-split.js";
 import { writeOutput } from "../scripts/pipeline/write.js";
 import { tempDir } from "./helpers/cli.js";
-import { STRICT_OPTIONS, typecheck } from "./helpers/typecheck.js";
+import { filesUnder, STRICT_OPTIONS, typecheck } from "./helpers/typecheck.js";
 import {
   UPSTREAM_OPENAPI,
   UPSTREAM_SET,
@@ -106,8 +106,9 @@ describeWithUpstream("the whole upstream set", UPSTREAM_SET, hasUpstreamSet, () 
 });
 
 /**
- * The whole 2026-07-15 document with its operations, split as sync splits it: everything generates once and
- * compiles under --strict with skipLibCheck off, in openapi-typescript's layout, with the direction variants.
+ * The whole 2026-07-15 document with its operations, split as sync splits it: everything generates once, in the
+ * default entry points (a root, one entry per tag, shared modules), and compiles under --strict with skipLibCheck
+ * off, in openapi-typescript's layout, with the direction variants.
  */
 describeWithUpstream(
   "the whole 2026-07-15 document, operations included",
@@ -115,77 +116,123 @@ describeWithUpstream(
   hasUpstreamOpenApi,
   () => {
     const document = () => JSON.parse(readFileSync(UPSTREAM_OPENAPI, "utf8")) as OpenApiDocument;
-    let declarations = "";
+    let files = new Map<string, string>();
+    const root = () => files.get(ENTRY_FILE)!;
+    const shared = () => [...files].filter(([file]) => file.startsWith("shared/"));
+    /** The members of interface `name` in every shared module, one after another. */
+    const sharedBlocks = (name: string) =>
+      shared()
+        .map(([, text]) => {
+          const at = text.indexOf(`\nexport interface ${name} {\n`);
+          return at === -1 ? "" : text.slice(at, text.indexOf("\n}\n", at) + 3);
+        })
+        .join("");
 
     beforeAll(async () => {
-      const files = splitOpenApiLayout(UPSTREAM_OPENAPI, document(), "openapi");
-      const result = await generateFromFiles("openapi", files);
+      const split = splitOpenApiLayout(UPSTREAM_OPENAPI, document(), "openapi");
+      const result = await generateFromFiles("openapi", split);
       expect([result.schemaCount, result.operationCount]).toEqual([1290, 345]);
-      declarations = result.files.get(ENTRY_FILE)!;
+      files = result.files;
     });
 
-    test("every path and operation of the document is in paths and operations", () => {
+    test("one entry per tag of the document, each with its ESM companion", () => {
+      const slugs = document()
+        .tags.map((t) => t.name.toLowerCase().replace(/[^a-z0-9]+/g, "-"))
+        .sort();
+      expect(slugs).toHaveLength(23);
+      expect([...files.keys()].filter((f) => f.startsWith("tags/"))).toEqual(
+        slugs.flatMap((slug) => [`tags/${slug}.d.mts`, `tags/${slug}.d.ts`]),
+      );
+    });
+
+    test("every path is in the root's paths, every operation and schema in exactly one shared module", () => {
       const { paths } = document();
-      const member = (name: string) => {
+      const member = (name: string, indent: string) => {
         const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
-        return new RegExp(`^  ${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\{$`, "m");
+        return new RegExp(`^${indent}${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\{$`, "gm");
       };
       const routes = Object.keys(paths);
       const operationIds = Object.values(paths).flatMap((item) =>
         Object.values(item).map((operation) => operation.operationId),
       );
       expect([routes.length, operationIds.length]).toEqual([238, 345]);
-      const pathsBlock = declarations.slice(
-        declarations.indexOf("export interface paths {"),
-        declarations.indexOf("export interface components {"),
+      const pathsBlock = root().slice(
+        root().indexOf("export interface paths {"),
+        root().indexOf("export interface components {"),
       );
-      const operationsBlock = declarations.slice(
-        declarations.indexOf("export interface operations {"),
+      expect(routes.filter((route) => pathsBlock.match(member(route, "  "))?.length !== 1)).toEqual(
+        [],
       );
-      expect(routes.filter((route) => !member(route).test(pathsBlock))).toEqual([]);
-      expect(operationIds.filter((id) => !member(id).test(operationsBlock))).toEqual([]);
+      const operationsBlock = sharedBlocks("Operations");
+      expect(
+        operationIds.filter((id) => operationsBlock.match(member(id, "  "))?.length !== 1),
+      ).toEqual([]);
+      // Each schema is one member of some shared module's Components.schemas, four spaces deep.
+      const names = Object.keys(document().components.schemas);
+      expect(names).toHaveLength(1290);
+      const schemaBlocks = shared()
+        .map(([, text]) => {
+          const at = text.indexOf("\nexport interface Components {\n  schemas: {\n");
+          return at === -1 ? "" : text.slice(at, text.indexOf("\n  };\n", at));
+        })
+        .join("");
+      const schemaMember = (name: string) =>
+        new RegExp(
+          `^ {4}${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}: `,
+          "gm",
+        );
+      expect(names.filter((name) => schemaBlocks.match(schemaMember(name))?.length !== 1)).toEqual(
+        [],
+      );
+      expect(schemaBlocks.match(/^ {4}[A-Za-z_$"]/gm)).toHaveLength(1290);
     });
 
     test("request bodies and responses that reach readOnly or writeOnly keys use the direction variants", () => {
-      const count = (name: string) => {
-        const block = declarations.slice(declarations.indexOf(`export interface ${name} {`));
-        return block.slice(0, block.indexOf("\n}\n")).match(/^ {2}[A-Za-z_$][\w$]*: /gm)?.length;
-      };
-      expect([count("requestSchemas"), count("responseSchemas")]).toEqual([54, 30]);
-      expect(declarations.match(/"application\/vnd\.api\+json": requestSchemas\[/g)).toHaveLength(
-        4,
-      );
-      expect(declarations.match(/"application\/vnd\.api\+json": responseSchemas\[/g)).toHaveLength(
-        8,
-      );
+      const count = (name: string) => sharedBlocks(name).match(/^ {2}[A-Za-z_$][\w$]*: /gm)?.length;
+      expect([count("RequestSchemas"), count("ResponseSchemas")]).toEqual([54, 30]);
+      const all = shared()
+        .map(([, text]) => text)
+        .join("");
+      expect(all.match(/"application\/vnd\.api\+json": requestSchemas\[/g)).toHaveLength(4);
+      expect(all.match(/"application\/vnd\.api\+json": responseSchemas\[/g)).toHaveLength(8);
       // No request variant still declares a readOnly key other than as `never`.
-      const request = declarations.slice(
-        declarations.indexOf("export interface requestSchemas {"),
-        declarations.indexOf("export interface responseSchemas {"),
-      );
       expect(
-        request.match(/Read-only[^\n]*\n(?:\s+\*[^\n]*\n)*\s+(?:readonly )?\w+\??: (?!never;)/g),
+        sharedBlocks("RequestSchemas").match(
+          /Read-only[^\n]*\n(?:\s+\*[^\n]*\n)*\s+(?:readonly )?\w+\??: (?!never;)/g,
+        ),
       ).toBeNull();
     });
 
-    test("compiles with tsc --strict, skipLibCheck off", () => {
+    test("compiles with tsc --strict, skipLibCheck off: the root and every tag entry", () => {
+      const slugs = [...files.keys()].flatMap((f) => /^tags\/(.+)\.d\.ts$/.exec(f)?.[1] ?? []);
       const consumer = [
         'import type { components, operations, paths, RequestBody, SuccessBody, ErrorBody, PathsWithPresetHeaders } from "./index";',
+        'import type * as catalogs from "./tags/catalogs";',
+        'import type * as profiles from "./tags/profiles";',
+        ...slugs.map((slug, i) => `import type * as entry${i} from "./tags/${slug}";`),
         "export type All = [components, operations, paths];",
+        `export type Entries = [${slugs.map((_, i) => `entry${i}.operations, entry${i}.components, entry${i}.paths`).join(", ")}];`,
         'export type Call = [RequestBody<"create_flow">, SuccessBody<"get_profile">, ErrorBody<"get_profile">];',
         'export type Preset = PathsWithPresetHeaders<"revision">;',
+        // A tag entry holds its own operations, and only those.
+        'export type InEntry = [catalogs.SuccessBody<"get_catalog_item">, profiles.RequestBody<"create_profile">];',
+        'export const wrongEntry: catalogs.OperationId = "get_profile";',
         "",
       ].join("\n");
       expect(
         typecheck(
-          { "/virtual/index.d.ts": declarations, "/virtual/check.ts": consumer },
+          { ...filesUnder("/virtual", files), "/virtual/check.ts": consumer },
           { ...STRICT_OPTIONS, skipLibCheck: false },
         ),
-      ).toEqual([]);
+      ).toEqual([
+        `/virtual/check.ts:${slugs.length + 9}: TS2322 Type '"get_profile"' is not assignable to type 'keyof Operations'.`,
+      ]);
     });
   },
 );
 
 type OpenApiDocument = {
   paths: Record<string, Record<string, { operationId: string }>>;
+  tags: { name: string }[];
+  components: { schemas: Record<string, unknown> };
 };

@@ -3,11 +3,12 @@
  * says, each exact in its direction (OpenAPI 3.0: a readOnly property is not sent in a request, a writeOnly one is
  * never returned, `required` on either applies to its own direction only), in openapi-typescript's layout, with the
  * named call types. One generate of the fixture set, one compile of every check, each check on its own line: a
- * line marked `ok` must compile, any other must give that error on that line.
+ * line marked `ok` must compile, any other must give that error on that line. The checks run on the single file
+ * (whose text the later tests read) and on the default entry points (entries.ts), whose root must type the same.
  */
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import { inlineFiles } from "./helpers/fixtures.js";
-import { typecheck } from "./helpers/typecheck.js";
+import { filesUnder, typecheck } from "./helpers/typecheck.js";
 
 const schema = (name: string, body: Record<string, unknown>) => [
   `klaviyo-${name.toLowerCase()}-schema.json`,
@@ -223,33 +224,44 @@ const CHECKS: [string, "ok" | `TS${number}`][] = [
 ];
 
 let declarations: string;
-let errorsByLine: Map<number, string>;
+/** Per layout, the error on each line of the check file. */
+const errorsByLine = new Map<string, Map<number, string>>();
 
 beforeAll(async () => {
-  declarations = (await generateFromFiles("ops", FILES)).files.get(ENTRY_FILE)!;
+  const layouts = {
+    "one file": await generateFromFiles("ops", FILES, undefined, { layout: "one-file" }),
+    "entry points": await generateFromFiles("ops", FILES),
+  };
+  declarations = layouts["one file"].files.get(ENTRY_FILE)!;
+  expect([...layouts["entry points"].files.keys()]).toContain("tags/items.d.ts");
   const imports =
     'import type { components, operations, paths, Item, OperationId, OperationParameters, PathParameters, QueryParameters, HeaderParameters, RequestBody, ResponseBody, SuccessBody, ErrorBody, PathsWithPresetHeaders } from "./index";';
   const code = [imports, ...CHECKS.map(([line]) => `{ ${line} }`)].join("\n") + "\n";
-  errorsByLine = new Map();
-  for (const diagnostic of typecheck({
-    "/virtual/index.d.ts": declarations,
-    "/virtual/check.ts": code,
-  })) {
-    const match = /^\/virtual\/(\S+):(\d+): (.*)$/.exec(diagnostic);
-    if (match?.[1] !== "check.ts")
-      throw new Error(`the declarations do not compile: ${diagnostic}`);
-    errorsByLine.set(Number(match[2]), match[3]!);
+  for (const [layout, result] of Object.entries(layouts)) {
+    const errors = new Map<number, string>();
+    for (const diagnostic of typecheck({
+      ...filesUnder("/virtual", result.files),
+      "/virtual/check.ts": code,
+    })) {
+      const match = /^\/virtual\/(\S+):(\d+): (.*)$/.exec(diagnostic);
+      if (match?.[1] !== "check.ts")
+        throw new Error(`the declarations (${layout}) do not compile: ${diagnostic}`);
+      errors.set(Number(match[2]), match[3]!);
+    }
+    errorsByLine.set(layout, errors);
   }
 });
 
-test.each(CHECKS.map(([line, verdict], i) => [verdict, line, i + 2] as const))(
-  "%s: %s",
-  (verdict, _line, lineNumber) => {
-    const error = errorsByLine.get(lineNumber);
-    if (verdict === "ok") expect(error).toBeUndefined();
-    else expect(error?.split(" ")[0]).toBe(verdict);
-  },
-);
+describe.each(["one file", "entry points"])("%s", (layout) => {
+  test.each(CHECKS.map(([line, verdict], i) => [verdict, line, i + 2] as const))(
+    "%s: %s",
+    (verdict, _line, lineNumber) => {
+      const error = errorsByLine.get(layout)!.get(lineNumber);
+      if (verdict === "ok") expect(error).toBeUndefined();
+      else expect(error?.split(" ")[0]).toBe(verdict);
+    },
+  );
+});
 
 test("the request variant refuses readOnly keys as `never`, keeping their description", () => {
   const start = declarations.indexOf("export interface requestSchemas {");

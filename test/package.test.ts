@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { basename, join, resolve } from "node:path";
 import createClient from "openapi-fetch";
 import { createJudge } from "../scripts/conformance/judge.js";
-import { EXPECTED_FILES, lintTarball, packInto, type Packed } from "../scripts/package/pack.js";
+import { lintTarball, packInto, type Packed } from "../scripts/package/pack.js";
 import type { Json } from "../scripts/pipeline/json.js";
 import { readSchemaFolder } from "../scripts/pipeline/load.js";
 import { prepareSchemaSet } from "../scripts/pipeline/prepare.js";
@@ -166,6 +166,43 @@ export async function presetCalls(): Promise<PostCatalogItemCreateJobResponse | 
 // @ts-expect-error TS2345 [Property 'params' is missing]: the same call against plain paths: every call must send revision itself
 export const plainWithoutRevision = client.POST("/api/catalog-item-bulk-create-jobs", { body });
 `;
+
+/** The same consumers through the Catalogs entry, which must type them exactly as the root does. */
+const TAG_ENTRY = "klaviyo-schema-types/catalogs";
+const throughTagEntry = (code: string) => {
+  const changed = code.replace(/ from "klaviyo-schema-types";/g, ` from "${TAG_ENTRY}";`);
+  if (changed === code) throw new Error("the consumer imports nothing from the root");
+  return changed;
+};
+
+/** Types reached through the root and through the Catalogs entry are the same types. */
+const SAME_TYPES = `import type * as root from "klaviyo-schema-types";
+import type * as catalogs from "${TAG_ENTRY}";
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Expect<T extends true> = T;
+export type Same = [
+  Expect<Equal<root.PostCatalogItemCreateJobResponse, catalogs.PostCatalogItemCreateJobResponse>>,
+  Expect<Equal<root.components["schemas"]["CatalogItemCreateJobCreateQuery"], catalogs.CatalogItemCreateJobCreateQuery>>,
+  Expect<Equal<root.operations["bulk_create_catalog_items"], catalogs.operations["bulk_create_catalog_items"]>>,
+  Expect<Equal<root.paths, catalogs.paths>>,
+  Expect<Equal<root.RequestBody<"bulk_create_catalog_items">, catalogs.RequestBody<"bulk_create_catalog_items">>>,
+];
+export function roundTrip(job: root.PostCatalogItemCreateJobResponse): catalogs.PostCatalogItemCreateJobResponse {
+  return job;
+}
+// @ts-expect-error TS2344 [Type 'false']: the assertion can fail
+export type Different = Expect<Equal<root.PostCatalogItemCreateJobResponse, catalogs.CatalogItemCreateJobCreateQuery>>;
+`;
+
+/** Every file of a consumer project: the root's consumers, the same through the Catalogs entry, and SAME_TYPES. */
+const CONSUMER_FILES: Record<string, string> = {
+  "consumer.ts": CONSUMER,
+  "fetch.ts": FETCH_CONSUMER,
+  "consumer-catalogs.ts": throughTagEntry(CONSUMER),
+  "fetch-catalogs.ts": throughTagEntry(FETCH_CONSUMER),
+  "same.ts": SAME_TYPES,
+};
 
 const MODES: Record<string, { packageType?: "module"; compilerOptions: Record<string, unknown> }> =
   {
@@ -321,7 +358,18 @@ beforeAll(() => {
 });
 
 test("the tarball holds only what consumers need", () => {
-  expect(packed.files).toEqual(EXPECTED_FILES);
+  expect(packed.files).toEqual([
+    "CHANGELOG.md",
+    "LICENSE",
+    "README.md",
+    "generated/index.d.mts",
+    "generated/index.d.ts",
+    "generated/package.json",
+    "generated/shared/catalogs.d.ts",
+    "generated/tags/catalogs.d.mts",
+    "generated/tags/catalogs.d.ts",
+    "package.json",
+  ]);
 });
 
 test("the published package.json has no dependencies; openapi-fetch is an exact devDependency", () => {
@@ -370,31 +418,51 @@ describe.each(Object.entries(MODES))(
     let project: string;
     beforeAll(() => {
       project = consumerProject([packed.tarball, ...fetchTarballs], packageType);
-      writeFileSync(join(project, "consumer.ts"), CONSUMER);
-      writeFileSync(join(project, "fetch.ts"), FETCH_CONSUMER);
-      writeTsconfig(project, ["consumer.ts", "fetch.ts"], compilerOptions);
+      for (const [file, code] of Object.entries(CONSUMER_FILES))
+        writeFileSync(join(project, file), code);
+      writeTsconfig(project, Object.keys(CONSUMER_FILES), compilerOptions);
       writeTsconfig(project, ["consumer.ts"], compilerOptions, "tsconfig.consumer.json");
     });
 
-    test("installs the tarball offline and compiles, typed openapi-fetch calls included, with the @ts-expect-error lines needed", () => {
-      expect(
-        existsSync(join(project, "node_modules/klaviyo-schema-types/generated/index.d.ts")),
-      ).toBe(true);
+    test("installs the tarball offline and compiles, from the root and from the Catalogs entry, typed openapi-fetch calls included, with the @ts-expect-error lines needed", () => {
+      for (const entry of ["index.d.ts", "tags/catalogs.d.ts"])
+        expect(
+          existsSync(join(project, "node_modules/klaviyo-schema-types/generated", entry)),
+        ).toBe(true);
       const { status, output } = compile(project);
       expect(output).toBe("");
       expect(status).toBe(0);
     });
 
     if (mode === DIRECTED_ERRORS_MODE)
-      test("each wrong call fails for the reason its @ts-expect-error names", () => {
-        expectDirectedErrors(project, "fetch.ts");
-      });
+      test.each(["fetch.ts", "fetch-catalogs.ts", "same.ts"])(
+        "each wrong call in %s fails for the reason its @ts-expect-error names",
+        (file) => {
+          expectDirectedErrors(project, file);
+        },
+      );
 
     test("the same consumer without the package installed fails: the check is not vacuous", () => {
       const broken = CONSUMER.replace(/"klaviyo-schema-types"/, '"klaviyo-schema-types-missing"');
       writeFileSync(join(project, "consumer.ts"), broken);
       try {
         expect(compile(project, "tsconfig.consumer.json").status).not.toBe(0);
+      } finally {
+        writeFileSync(join(project, "consumer.ts"), CONSUMER);
+      }
+    });
+
+    test("an entry for a tag the package lacks fails to resolve", () => {
+      writeFileSync(
+        join(project, "consumer.ts"),
+        CONSUMER.replace(/"klaviyo-schema-types"/, '"klaviyo-schema-types/no-such-tag"'),
+      );
+      try {
+        const { status, output } = compile(project, "tsconfig.consumer.json");
+        expect(status).not.toBe(0);
+        expect(output).toContain(
+          "error TS2307: Cannot find module 'klaviyo-schema-types/no-such-tag'",
+        );
       } finally {
         writeFileSync(join(project, "consumer.ts"), CONSUMER);
       }

@@ -3,18 +3,40 @@
  * tarball (attw: do the types resolve in every module mode; publint: is package.json right).
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { byCodeUnit } from "../pipeline/json.js";
 
-/** What the tarball may hold: the declarations, the docs a consumer reads, and package.json. */
-export const EXPECTED_FILES = [
-  "CHANGELOG.md",
-  "LICENSE",
-  "README.md",
-  "generated/index.d.mts",
-  "generated/index.d.ts",
-  "generated/package.json",
-  "package.json",
-];
+const DOCS = ["CHANGELOG.md", "LICENSE", "README.md", "package.json"];
+
+/**
+ * What the tarball may hold: the docs a consumer reads, package.json, and every file generate wrote (which
+ * `generate --check` keeps equal to what the schemas give), in code-unit order.
+ */
+export function expectedFiles(project = process.cwd()): string[] {
+  return [...DOCS, ...listFiles(join(project, "generated")).map((f) => `generated/${f}`)].sort(
+    byCodeUnit,
+  );
+}
+
+/** The subpaths consumers import: the root, package.json, and one per tag entry (generated/tags/<slug>.d.ts). */
+export function entrypoints(project = process.cwd()): string[] {
+  const tags = join(project, "generated", "tags");
+  const slugs = existsSync(tags)
+    ? readdirSync(tags)
+        .filter((f) => f.endsWith(".d.ts"))
+        .map((f) => f.slice(0, -".d.ts".length))
+        .sort(byCodeUnit)
+    : [];
+  return [".", "./package.json", ...slugs.map((slug) => `./${slug}`)];
+}
+
+function listFiles(dir: string, prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+    return entry.isDirectory() ? listFiles(join(dir, entry.name), relative) : [relative];
+  });
+}
 
 export interface Packed {
   tarball: string;
@@ -39,10 +61,17 @@ export interface LintResult {
 
 const bin = (name: string, project: string) => resolve(project, "node_modules", ".bin", name);
 
-/** attw and publint on the tarball; both must be clean. No rule is switched off. */
-export function lintTarball(tarball: string, project = process.cwd()): LintResult[] {
+/**
+ * attw and publint on the tarball; both must be clean. No rule is switched off. attw cannot list a wildcard
+ * export's subpaths itself, so it is given every entry point.
+ */
+export function lintTarball(
+  tarball: string,
+  project = process.cwd(),
+  entries: readonly string[] = entrypoints(project),
+): LintResult[] {
   const tools: [string, string[]][] = [
-    ["attw", [tarball, "--format", "ascii"]],
+    ["attw", [tarball, "--format", "ascii", "--entrypoints", ...entries]],
     // --strict: warnings fail too.
     ["publint", ["--strict", tarball]],
   ];

@@ -36,7 +36,7 @@ export const CONTAINERS = [
   "responseSchemas",
 ] as const;
 export type Container = (typeof CONTAINERS)[number];
-const IN_COMPONENTS = new Set<Container>([
+export const IN_COMPONENTS: ReadonlySet<Container> = new Set<Container>([
   "schemas",
   "responses",
   "parameters",
@@ -44,7 +44,7 @@ const IN_COMPONENTS = new Set<Container>([
   "headers",
 ]);
 /** Doc comments of the interfaces this project adds to openapi-typescript's layout. */
-const CONTAINER_DOCS: Partial<Record<Container, string>> = {
+export const CONTAINER_DOCS: Partial<Record<Container, string>> = {
   requestSchemas:
     "/** Component schemas as a request carries them, where that differs from components: readOnly keys refused. */",
   responseSchemas:
@@ -96,7 +96,7 @@ export function containersOf(parts: readonly PartId[]): Set<Container> {
 
 export const ALIASES_PLACEHOLDER = "export type __kst_aliases__ = never;";
 const placeholder = (container: Container) => `__kst_${container}__`;
-const placeholderLine = (container: Container) =>
+export const placeholderLine = (container: Container) =>
   `${IN_COMPONENTS.has(container) ? "    " : "  "}${placeholder(container)}: string;`;
 
 /** A part did not come back from prettier in the shape these functions rely on. */
@@ -207,12 +207,13 @@ export function splitAliases(formatted: string, count: number): string[] {
 
 /**
  * The formatted frame with each container's formatted members and the aliases in place of their placeholders,
- * and the helper types after everything.
+ * and the helper types after everything. `aliases` undefined: the frame has no aliases placeholder (a shared
+ * module of entries.ts).
  */
 export function spliceFrame(
   frame: string,
   members: ReadonlyMap<Container, readonly string[]>,
-  aliases: readonly string[],
+  aliases: readonly string[] | undefined,
 ): string {
   const lines = frame.split("\n");
   const at = (line: string) => {
@@ -223,12 +224,24 @@ export function spliceFrame(
       );
     return first;
   };
-  const replacements = new Map<number, string>();
+  const replacements = new Map<number, string | undefined>();
   for (const [container, texts] of members)
     replacements.set(at(placeholderLine(container)), texts.join("").replace(/\n$/, ""));
-  replacements.set(at(ALIASES_PLACEHOLDER), aliases.join("").replace(/\n$/, ""));
-  if (Math.max(...replacements.keys()) !== at(ALIASES_PLACEHOLDER))
-    throw new ChunkError("chunks: the formatted frame has the aliases before the members");
-  const text = lines.map((line, i) => replacements.get(i) ?? line).join("\n");
+  if (aliases !== undefined) {
+    // No aliases (an entry that reaches no schema): the placeholder line goes, not just its text.
+    replacements.set(
+      at(ALIASES_PLACEHOLDER),
+      aliases.length === 0 ? undefined : aliases.join("").replace(/\n$/, ""),
+    );
+    if (Math.max(...replacements.keys()) !== at(ALIASES_PLACEHOLDER))
+      throw new ChunkError("chunks: the formatted frame has the aliases before the members");
+  }
+  const text = lines
+    .flatMap((line, i) => {
+      if (!replacements.has(i)) return [line];
+      const replacement = replacements.get(i);
+      return replacement === undefined ? [] : [replacement];
+    })
+    .join("\n");
   return text + helperTypes(text);
 }

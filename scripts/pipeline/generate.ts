@@ -27,6 +27,14 @@ import {
   type PartId,
 } from "./chunks.js";
 import type { EmittedPart, PartEmitter } from "./emit.js";
+import {
+  effectiveLayout,
+  operationTags,
+  planEntries,
+  TAGS_DIR,
+  type Layout,
+  type Tag,
+} from "./entries.js";
 import { byCodeUnit } from "./json.js";
 import type { SchemaFile } from "./load.js";
 import type { NormalizedSet } from "./normalize.js";
@@ -43,8 +51,12 @@ export const ENTRY_FILE = "index.d.ts";
 export const FORMAT_FILE = "package.json";
 export const FORMAT_FILE_TEXT = '{\n  "type": "commonjs"\n}\n';
 export const ESM_ENTRY_FILE = "index.d.mts";
-export const ESM_ENTRY_TEXT =
-  '// ESM entry for the "import" condition: the same types as index.d.ts.\nexport type * from "./index.js";\n';
+export const ESM_ENTRY_TEXT = esmEntryText("index");
+
+/** The ESM companion of entry `<name>.d.ts`: the same types for the "import" condition. */
+export function esmEntryText(name: string): string {
+  return `// ESM entry for the "import" condition: the same types as ${name}.d.ts.\nexport type * from "./${name}.js";\n`;
+}
 
 export interface GenerateResult {
   files: Map<string, string>;
@@ -65,6 +77,11 @@ export interface GenerateOptions {
   warn?: (line: string) => void;
   /** What prepareSchemaSet made of these same files, when the caller has it already (conformance does). */
   prepared?: PreparedSet;
+  /**
+   * How a set with tagged operations is split into entry points (entries.ts); `by-closure` by default. A set
+   * without tagged operations is always one file.
+   */
+  layout?: Layout;
 }
 
 /** Below this many members to make, worker threads cost more than they save (an incremental run). */
@@ -79,7 +96,7 @@ export async function generateFromFiles(
   options: GenerateOptions = {},
 ): Promise<GenerateResult> {
   const { cache } = options;
-  const runKey = cache ? runCacheKey(dir, source, files) : "";
+  const runKey = cache ? runCacheKey(dir, source, files, options.layout) : "";
   const cached = cache?.getRun(runKey);
   if (cached) {
     return {
@@ -96,27 +113,32 @@ export async function generateFromFiles(
     cache?.warm && (options.threads ?? 0) > 0 ? createPool(1, { preload: true }) : undefined;
   try {
     const { resolved, normalized } = options.prepared ?? (await prepareSchemaSet(dir, files));
-    const declarations = await declarationFile(normalized, source, options, preloaded).catch(
-      async (error: unknown) => {
-        if (!(error instanceof ChunkError)) throw error;
-        // A part came back in a shape chunks.ts does not expect: format the file in one piece instead.
-        options.warn?.(`generate: ${error.message}; formatting the whole file at once instead`);
-        const [{ emitDeclarations }, { formatDeclarations }] = await Promise.all([
-          import("./emit.js"),
-          import("./format.js"),
-        ]);
-        return {
-          text: await formatDeclarations(await emitDeclarations(normalized, { source })),
-          reusedMembers: 0,
-        };
-      },
-    );
+    const tags = operationTags(normalized.operations); // bad tags are an error before any work
+    const layout = effectiveLayout(options.layout, tags);
+    const declarations = await declarationFiles(
+      normalized,
+      source,
+      options,
+      preloaded,
+      layout === "one-file" ? undefined : { layout, tags },
+    ).catch(async (error: unknown) => {
+      // Entry points are spliced from parts only; a part in a shape chunks.ts does not expect is a bug there.
+      if (!(error instanceof ChunkError) || layout !== "one-file") throw error;
+      // A part came back in a shape chunks.ts does not expect: format the file in one piece instead.
+      options.warn?.(`generate: ${error.message}; formatting the whole file at once instead`);
+      const [{ emitDeclarations }, { formatDeclarations }] = await Promise.all([
+        import("./emit.js"),
+        import("./format.js"),
+      ]);
+      return {
+        files: new Map([
+          [ENTRY_FILE, await formatDeclarations(await emitDeclarations(normalized, { source }))],
+        ]),
+        reusedMembers: 0,
+      };
+    });
     const result: GenerateResult = {
-      files: new Map([
-        [ENTRY_FILE, declarations.text],
-        [ESM_ENTRY_FILE, ESM_ENTRY_TEXT],
-        [FORMAT_FILE, FORMAT_FILE_TEXT],
-      ]),
+      files: withCompanions(declarations.files),
       schemaCount: normalized.schemas.length,
       operationCount: normalized.operations.length,
       refCount: resolved.refCount,
@@ -135,33 +157,67 @@ export async function generateFromFiles(
   }
 }
 
-/** Everything a run's output depends on: the folder name, the source label, and every file's name and text. */
-function runCacheKey(dir: string, source: string, files: readonly SchemaFile[]): string {
+/**
+ * The declaration files with the two companions of each entry (ESM_ENTRY_FILE for the root, `<slug>.d.mts` for a
+ * tag's), root first, then in code-unit order.
+ */
+function withCompanions(declarations: ReadonlyMap<string, string>): Map<string, string> {
+  const files = new Map<string, string>([
+    [ENTRY_FILE, declarations.get(ENTRY_FILE)!],
+    [ESM_ENTRY_FILE, ESM_ENTRY_TEXT],
+    [FORMAT_FILE, FORMAT_FILE_TEXT],
+  ]);
+  const rest = new Map<string, string>();
+  for (const [file, text] of declarations) {
+    if (file === ENTRY_FILE) continue;
+    rest.set(file, text);
+    const entry = new RegExp(`^${TAGS_DIR}/([^/]+)\\.d\\.ts$`).exec(file);
+    if (entry) rest.set(`${TAGS_DIR}/${entry[1]}.d.mts`, esmEntryText(entry[1]!));
+  }
+  for (const file of [...rest.keys()].sort(byCodeUnit)) files.set(file, rest.get(file)!);
+  return files;
+}
+
+/**
+ * Everything a run's output depends on: the folder name, the source label, the layout asked for, and every
+ * file's name and text.
+ */
+function runCacheKey(
+  dir: string,
+  source: string,
+  files: readonly SchemaFile[],
+  layout: Layout | undefined,
+): string {
   const sorted = [...files].sort((a, b) => byCodeUnit(a.fileName, b.fileName));
   return hashOf(
     "run",
     dir,
     source,
+    layout ?? "default",
     String(sorted.length),
     ...sorted.flatMap((f) => [f.fileName, f.text]),
   );
 }
 
 /**
- * Emits and formats the declaration file in parts, reusing cached parts. Few parts to make: one request
+ * Emits and formats the declaration files in parts, reusing cached parts. Few parts to make: one request
  * to the emitter (in the preloaded worker, or here), then prettier. Many: this thread emits batch by batch
- * while worker threads format the batches already emitted. A batch holds parts of one container.
+ * while worker threads format the batches already emitted. A batch holds parts of one container. With
+ * `entries`, the formatted parts are then split into entry points and shared modules (entries.ts), whose
+ * frames prettier formats last; without, they make the one file.
  */
-async function declarationFile(
+async function declarationFiles(
   set: NormalizedSet,
   source: string,
   options: GenerateOptions,
   preloaded: Pool | undefined,
-): Promise<{ text: string; reusedMembers: number }> {
+  entries: { layout: Exclude<Layout, "one-file">; tags: Map<string, Tag[]> } | undefined,
+): Promise<{ files: Map<string, string>; reusedMembers: number }> {
   const { cache } = options;
   const aliases = aliasLines(set); // first: two schemas with one type name is an error before any work
   const parts = partsOf(set);
-  const frameRaw = frameText(header(set, { source }), containersOf(parts));
+  const headerText = header(set, { source });
+  const frameRaw = frameText(headerText, containersOf(parts));
   const frameKey = hashOf("frame", frameRaw);
   const keys = cache ? partKeys(set, parts) : undefined;
   const keyOf = (id: PartId) => `${id.container}/${id.name}`;
@@ -176,24 +232,55 @@ async function declarationFile(
   const formattedAliases: (string | undefined)[] = aliases.map((line) =>
     cache?.getPart(hashOf("alias", line)),
   );
-  let frame = cache?.getPart(frameKey);
+  // Entry points have frames of their own (assemble), so the single file's is not needed.
+  let frame = entries ? "" : cache?.getPart(frameKey);
   const missing = parts.filter((_, i) => members[i] === undefined);
   const reusedMembers = parts.length - missing.length;
-  const assemble = () => {
-    const byContainer = new Map<Container, string[]>();
-    parts.forEach((id, i) => {
-      const list = byContainer.get(id.container) ?? [];
-      list.push(members[i]!);
-      byContainer.set(id.container, list);
+  const assemble = async (
+    format: (text: string) => Promise<string>,
+  ): Promise<Map<string, string>> => {
+    if (!entries) {
+      const byContainer = new Map<Container, string[]>();
+      parts.forEach((id, i) => {
+        const list = byContainer.get(id.container) ?? [];
+        list.push(members[i]!);
+        byContainer.set(id.container, list);
+      });
+      return new Map([
+        [ENTRY_FILE, spliceFrame(frame!, byContainer, formattedAliases as string[])],
+      ]);
+    }
+    const planned = planEntries({
+      operations: set.operations,
+      tags: entries.tags,
+      members: parts.map((id, i) => ({ ...id, text: members[i]! })),
+      aliases: new Map(set.schemas.map((s, i) => [s.name, formattedAliases[i]!])),
+      rootHeader: headerText,
+      layout: entries.layout,
     });
-    return spliceFrame(frame!, byContainer, formattedAliases as string[]);
+    const frames = await Promise.all(
+      planned.map(async (file) => {
+        const key = hashOf("frame", file.frame);
+        const cached = cache?.getPart(key);
+        if (cached !== undefined) return cached;
+        const formatted = await format(file.frame);
+        cache?.putPart(key, formatted);
+        return formatted;
+      }),
+    );
+    return new Map(
+      planned.map((file, i) => [file.file, spliceFrame(frames[i]!, file.members, file.aliases)]),
+    );
   };
   if (
     missing.length === 0 &&
     frame !== undefined &&
     formattedAliases.every((a) => a !== undefined)
   ) {
-    return { text: assemble(), reusedMembers };
+    // Every part from the cache; prettier loads only if an entry's frame is not cached too.
+    const formatInThread = async (text: string) =>
+      (await import("./format.js")).formatDeclarations(text);
+    return { files: await assemble(formatInThread), reusedMembers };
   }
 
   const few = missing.length < PARALLEL_MIN_MEMBERS;
@@ -231,7 +318,7 @@ async function declarationFile(
     );
   try {
     // The frame and the aliases need no emitter: they go first, while the emitter loads.
-    if (frame === undefined)
+    if (frame === undefined && !entries)
       track(
         pool.format(frameRaw).then((formatted) => {
           frame = formatted;
@@ -265,10 +352,10 @@ async function declarationFile(
       }
     }
     await Promise.all(work);
+    return { files: await assemble((text) => pool.format(text)), reusedMembers };
   } finally {
     if (pool !== preloaded) void pool.close(); // as above
   }
-  return { text: assemble(), reusedMembers };
 }
 
 function byContainer(parts: readonly EmittedPart[]): Map<Container, EmittedPart[]> {

@@ -97,7 +97,9 @@ export const HELPER_TYPE_NAMES = [
 /** The helper declarations that `text` uses, to go after it. */
 export function helperTypes(text: string): string {
   const helpers: string[] = [];
-  if (text.includes("\nexport interface operations {")) helpers.push(OPERATION_HELPERS);
+  // The single file declares `interface operations`; an entry of entries.ts combines shared modules' in a type.
+  if (/\nexport (?:interface operations \{|type operations =)/.test(text))
+    helpers.push(OPERATION_HELPERS);
   if (new RegExp(`\\b${WITH_REQUIRED}<`).test(text)) helpers.push(WITH_REQUIRED_HELPER);
   return helpers.map((helper) => helper + "\n").join("");
 }

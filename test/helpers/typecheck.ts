@@ -58,3 +58,11 @@ function formatDiagnostic(d: ts.Diagnostic): string {
 export function typecheckAgainst(declarations: string, code: string): string[] {
   return typecheck({ "/virtual/index.d.ts": declarations, "/virtual/check.ts": code });
 }
+
+/** Generated files (relative paths, as GenerateResult.files has them) placed under the virtual folder `dir`. */
+export function filesUnder(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+): Record<string, string> {
+  return Object.fromEntries([...files].map(([file, text]) => [`${dir}/${file}`, text]));
+}
