@@ -21,6 +21,8 @@ Options:
                   and request bodies (the per-file layout; default: schemas)
   --types DIR     folder holding the generated index.d.ts (default: generated, for the default
                   schemas; for any other --schemas, the types are generated into a temp folder)
+  --entry SLUG    check through the entry of one Klaviyo tag (tags/<SLUG>.d.ts, e.g. catalogs) instead of
+                  the root: the schemas it exports and the bodies of its operations
   --json          print the report as JSON on stdout
   --quiet         no progress lines
   -h, --help      show this help
@@ -36,6 +38,7 @@ async function main(): Promise<number> {
     {
       schemas: { type: "string" },
       types: { type: "string" },
+      entry: { type: "string" },
       json: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
     },
@@ -53,6 +56,7 @@ async function main(): Promise<number> {
   const report = await runConformance({
     schemasDir,
     typesDir,
+    entry: values.entry,
     progress: values.quiet ? undefined : progress,
   });
   process.stdout.write(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report));

@@ -6,14 +6,16 @@ import { basename, isAbsolute, resolve } from "node:path";
 import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { tidyPath } from "./paths.js";
 import { fileCache } from "./pipeline/cache.js";
+import { LAYOUTS, type Layout } from "./pipeline/entries.js";
 import { generateFromFiles } from "./pipeline/generate.js";
 import { readSchemaFolder, type SchemaFile } from "./pipeline/load.js";
 import { compareOutput, writeOutput } from "./pipeline/write.js";
 
 const HELP = `Usage: npm run generate -- [options]
 
-Turns a folder of Klaviyo JSON Schema files (one schema per file, the upstream layout) into
-TypeScript declarations: <out>/index.d.ts. Never touches the network.
+Turns a folder of Klaviyo JSON Schema files (one schema per file, the upstream layout; operations too, when
+sync brought them) into TypeScript declarations: <out>/index.d.ts, and when operations have tags, one entry
+per tag (<out>/tags/<slug>.d.ts) with the declarations they share in <out>/shared/. Never touches the network.
 
 Options:
   --schemas DIR     folder of *.json schema files (default: schemas)
@@ -22,6 +24,9 @@ Options:
   --no-cache        neither read nor write the cache: a cold run
   --cache-dir DIR   where results are cached by content hash (default: .cache/generate; safe to delete)
   --threads N       worker threads for formatting (default: one less than the CPUs, at least 1; 0: none)
+  --layout L        how tagged operations split into entry points: by-closure (the default: a module per
+                    set of tags that reach a declaration), by-declaration (a module per declaration) or
+                    one-file (no tag entries); a set without tagged operations is always one file
   --no-drift        when the output changes, skip the drift summary against the schemas at HEAD
                     (it runs the diff, about 1.5 s more on the full catalog)
   --quiet           no progress lines, only the summary and errors
@@ -38,6 +43,7 @@ async function main(): Promise<number> {
       "no-cache": { type: "boolean", default: false },
       "cache-dir": { type: "string", default: ".cache/generate" },
       threads: { type: "string" },
+      layout: { type: "string" },
       "no-drift": { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
     },
@@ -50,6 +56,11 @@ async function main(): Promise<number> {
   if (!Number.isInteger(threads) || threads < 0)
     throw new UsageError(
       `--threads wants a whole number, 0 or more, not "${values.threads}" (see --help)`,
+    );
+  const layout = values.layout as Layout | undefined;
+  if (layout !== undefined && !LAYOUTS.includes(layout))
+    throw new UsageError(
+      `--layout takes ${LAYOUTS.join(", ")}, not "${values.layout}" (see --help)`,
     );
   const started = performance.now();
   const say = values.quiet ? () => {} : progress;
@@ -66,6 +77,7 @@ async function main(): Promise<number> {
     cache,
     threads,
     warn: progress,
+    layout,
   });
   if (result.reused?.run)
     say(

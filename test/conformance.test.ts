@@ -7,9 +7,9 @@
  * covers what it claims, and it fails when the types are broken on purpose.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import type { Direction } from "../scripts/conformance/direction-rule.js";
 import {
@@ -41,6 +41,25 @@ import {
 const FEATURES = "test/fixtures/conformance/features";
 const DIRECTIONS = "test/fixtures/conformance/directions";
 const run = promisify(execFile);
+
+/**
+ * Copies the generated folder `from` into `to` with `edit` applied to each declaration file (the entry points and
+ * the shared modules); the edit must change at least one, so that a teeth test cannot pass on unchanged types.
+ */
+function copyTypes(from: string, to: string, edit: (text: string) => string): void {
+  let changed = 0;
+  for (const entry of readdirSync(from, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const source = join(entry.parentPath, entry.name);
+    const target = join(to, source.slice(from.length + 1));
+    const text = readFileSync(source, "utf8");
+    const edited = source.endsWith(".d.ts") ? edit(text) : text;
+    if (edited !== text) changed++;
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, edited);
+  }
+  expect(changed).toBeGreaterThan(0);
+}
 
 function schemaSet(schemas: Record<string, JsonObject>) {
   return Object.entries(schemas).map(([name, schema]) => ({ name, path: `${name}.json`, schema }));
@@ -556,6 +575,46 @@ describe("conformance of the embedded default (schemas/ + generated/)", () => {
   });
 });
 
+describe("conformance of the embedded default through its Catalogs entry", () => {
+  test("the same 100 % / 100 % and counts as through the root, every type checked through tags/catalogs.d.ts", async () => {
+    const report = await runConformance({
+      schemasDir: "schemas",
+      typesDir: "generated",
+      entry: "catalogs",
+    });
+    expectPass(report);
+    expect(report.typesDir).toBe("generated/tags/catalogs.d.ts");
+    expectCounts(report, DEFAULT_COUNTS);
+    expectOperationCounts(report, DEFAULT_OPERATION_COUNTS);
+  });
+
+  test("teeth: a nullable dropped in the shared module fails through the entry too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "conformance-entry-teeth-"));
+    try {
+      copyTypes("generated", dir, (text) =>
+        text.replace("pointer?: string | null;", "pointer?: string;"),
+      );
+      const report = await runConformance({
+        schemasDir: "schemas",
+        typesDir: dir,
+        entry: "catalogs",
+      });
+      expect(report.passed).toBe(false);
+      expect(report.failingSchemas.map((f) => f.schema)).toContain("ErrorSource");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("an entry that does not exist is a one-line error", async () => {
+    await expect(
+      runConformance({ schemasDir: "schemas", typesDir: "generated", entry: "nothing" }),
+    ).rejects.toThrow(
+      /^generated\/tags\/nothing\.d\.ts: no such entry \(the tags with entries are generated\/tags\/\*\.d\.ts\)$/,
+    );
+  });
+});
+
 describe("conformance of the feature fixtures (types generated into a temp folder)", () => {
   test("nullable $ref, enums, unions, allOf, recursion, free-form and empty objects, odd keys: 100 % / 100 %", async () => {
     const report = await runConformance({ schemasDir: FEATURES });
@@ -632,16 +691,13 @@ describe("conformance of readOnly and writeOnly keys in operations (types genera
 
 describe("the harness has teeth: broken types fail", () => {
   let dir: string;
-  const original = readFileSync("generated/index.d.ts", "utf8");
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "conformance-teeth-"));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function withTypes(edit: (text: string) => string): Promise<ConformanceReport> {
-    const edited = edit(original);
-    expect(edited).not.toBe(original);
-    writeFileSync(join(dir, "index.d.ts"), edited);
+    copyTypes("generated", dir, edit);
     return runConformance({ schemasDir: "schemas", typesDir: dir });
   }
 
@@ -723,10 +779,7 @@ describe("npm run conformance (the command line)", () => {
   test("exits 1 with the failing schema named when the types are broken, 2 on bad usage", async () => {
     const dir = mkdtempSync(join(tmpdir(), "conformance-cli-"));
     try {
-      copyFileSync("generated/index.d.ts", join(dir, "index.d.ts"));
-      const text = readFileSync(join(dir, "index.d.ts"), "utf8");
-      writeFileSync(
-        join(dir, "index.d.ts"),
+      copyTypes("generated", dir, (text) =>
         text.replace("pointer?: string | null;", "pointer?: string;"),
       );
       await expect(cli(["--types", dir, "--quiet"])).rejects.toMatchObject({
@@ -818,6 +871,18 @@ describeWithUpstream(
         "get_campaign 200 application/vnd.api+json",
         "update_campaign 200 application/vnd.api+json",
       ]);
+    });
+
+    test("through the Catalogs entry: its 113 schemas and 55 operations, 100 % / 100 %", async () => {
+      const catalogs = await runConformance({
+        schemasDir: join(root, "schemas"),
+        entry: "catalogs",
+      });
+      expectPass(catalogs);
+      expect(catalogs.typesDir).toBe(
+        "types generated into a temp folder, through tags/catalogs.d.ts",
+      );
+      expect([catalogs.schemas, catalogs.operations!.operations]).toEqual([113, 55]);
     });
   },
 );

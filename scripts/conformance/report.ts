@@ -41,7 +41,7 @@ export interface OperationMismatch extends Mismatch {
 }
 
 export interface OperationsReport {
-  /** Operations in the set. */
+  /** Operations checked: those of the set, or of the entry checked through (--entry). */
   operations: number;
   /** Request bodies (readOnly keys left out), checked as `NonNullable<operations[op]["requestBody"]>["content"][media]`. */
   request: DirectionCounts;

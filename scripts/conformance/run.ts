@@ -4,9 +4,11 @@
  * judge sort them, let the compiler check them all in one program, report.
  * I/O stays here (reading the schema folder, the temp folder for generated types); the stages it calls are pure.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { referencesOf, TAGS_DIR } from "../pipeline/entries.js";
+import { SchemaError } from "../pipeline/errors.js";
 import { generateFromFiles } from "../pipeline/generate.js";
 import type { JsonObject } from "../pipeline/json.js";
 import { readSchemaFolder, type SchemaFile } from "../pipeline/load.js";
@@ -30,6 +32,11 @@ export interface ConformanceOptions {
   files?: readonly SchemaFile[];
   /** Folder holding index.d.ts. Omitted: the pipeline generates the types into a temp folder first. */
   typesDir?: string;
+  /**
+   * A tag's entry (its slug) to check through instead of the root: only the schemas it exports and the bodies
+   * of its operations are checked, each through `tags/<slug>.d.ts`.
+   */
+  entry?: string;
   recursionDepth?: number;
   progress?: (line: string) => void;
 }
@@ -54,19 +61,26 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       const t = performance.now();
       const generated = await generateFromFiles(options.schemasDir, files, undefined, { prepared });
       tempDir = mkdtempSync(join(tmpdir(), "klaviyo-conformance-"));
-      for (const [name, text] of generated.files) writeFileSync(join(tempDir, name), text);
+      for (const [name, text] of generated.files) {
+        mkdirSync(dirname(join(tempDir, name)), { recursive: true });
+        writeFileSync(join(tempDir, name), text);
+      }
       typesDir = tempDir;
       generateSeconds = (performance.now() - t) / 1000;
       say(`conformance: generated the types into a temp folder in ${generateSeconds.toFixed(2)}s`);
     }
 
+    const entryFile =
+      options.entry === undefined ? "index.d.ts" : `${TAGS_DIR}/${options.entry}.d.ts`;
+    const inEntry = options.entry === undefined ? undefined : entryContents(typesDir, entryFile);
     let t = performance.now();
     const judge = createJudge(set.schemas);
     const schemas = new Map<string, JsonObject>(set.schemas.map((s) => [s.name, s.schema]));
     const proposed: Candidate[] = [];
     const skipped: Skipped[] = [];
     const noInstance: { schema: string; problem: string }[] = [];
-    for (const s of set.schemas) {
+    const checkedSchemas = set.schemas.filter((s) => inEntry?.schemas.has(s.name) ?? true);
+    for (const s of checkedSchemas) {
       const generated = generateInstances(schemas, s.name, {
         recursionDepth: options.recursionDepth,
         judge,
@@ -118,7 +132,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 
     // The operations' bodies: generated and judged per direction, once per distinct schema.
     t = performance.now();
-    const bodies = operationBodies(set);
+    const bodies = operationBodies(set).filter(
+      (b) => inEntry?.operations.has(b.operationId) ?? true,
+    );
     const judges = new Map<Direction, Judge>();
     const judgeOf = (direction: Direction) => {
       let directed = judges.get(direction);
@@ -146,7 +162,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       );
     say(`conformance: type-checking ${kept.length + bodyCases.length} instances in one program`);
 
-    const checked = checkTypes(typesDir, [...kept, ...bodyCases]);
+    const checked = checkTypes(typesDir, [...kept, ...bodyCases], entryFile);
     say(
       `conformance: tsc checked ${kept.length + bodyCases.length} instances in ${checked.seconds.toFixed(2)}s`,
     );
@@ -174,8 +190,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       {
         schemasDir: options.schemasDir,
         typesDir:
-          tempDir === undefined ? `${typesDir}/index.d.ts` : "types generated into a temp folder",
-        schemas: set.schemas.length,
+          tempDir === undefined
+            ? `${typesDir}/${entryFile}`
+            : `types generated into a temp folder${options.entry === undefined ? "" : `, through ${entryFile}`}`,
+        schemas: checkedSchemas.length,
         generatorMisses: {
           valid: misses.filter((m) => m.intent === "valid").length,
           invalid: misses.filter((m) => m.intent === "invalid").length,
@@ -187,7 +205,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         uncheckedFormats: judge.uncheckedFormats,
         typesErrors: checked.typesErrors,
         operations:
-          operationCount === 0 ? null : buildOperationsReport(operationCount, bodyVerdicts),
+          operationCount === 0
+            ? null
+            : buildOperationsReport(inEntry?.operations.size ?? operationCount, bodyVerdicts),
         checkFileBytes: checked.checkFileBytes,
         seconds: {
           generateTypes: generateSeconds,
@@ -203,4 +223,26 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   } finally {
     if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
   }
+}
+
+/** The schemas and operations a tag's entry exports, read off its text: its alias lines and its paths. */
+function entryContents(
+  typesDir: string,
+  entryFile: string,
+): { schemas: Set<string>; operations: Set<string> } {
+  const path = join(typesDir, entryFile);
+  if (!existsSync(path))
+    throw new SchemaError(
+      path,
+      undefined,
+      "no such entry (the tags with entries are generated/tags/*.d.ts)",
+    );
+  const references = referencesOf(readFileSync(path, "utf8"));
+  const named = (container: string) =>
+    new Set(
+      references
+        .filter((r) => r.startsWith(`${container}/`))
+        .map((r) => r.slice(container.length + 1)),
+    );
+  return { schemas: named("schemas"), operations: named("operations") };
 }

@@ -85,20 +85,27 @@ export function toLiteral(value: Json): string {
   return JSON.stringify(value);
 }
 
-/** Compiles every case against `<typesDir>/index.d.ts` in one Program. */
-export function checkTypes(typesDir: string, cases: readonly TypeCase[]): TypeCheckResult {
+/**
+ * Compiles every case against the entry `<typesDir>/<entry>` (the root `index.d.ts` by default, or a tag's
+ * `tags/<slug>.d.ts`) in one Program.
+ */
+export function checkTypes(
+  typesDir: string,
+  cases: readonly TypeCase[],
+  entry = "index.d.ts",
+): TypeCheckResult {
   const started = performance.now();
   const dir = resolve(typesDir);
-  const typesFile = join(dir, "index.d.ts");
+  const typesFile = join(dir, entry);
   if (!existsSync(typesFile))
     throw new SchemaError(
-      join(typesDir, "index.d.ts"),
+      join(typesDir, entry),
       undefined,
       "no generated declarations here (run npm run generate, or pass --types)",
     );
   // The check file is virtual: it lives in memory beside the declarations and is never written.
   const checkFile = join(dir, "__conformance_check__.ts");
-  const text = checkFileText("./index.js", cases);
+  const text = checkFileText(`./${entry.replace(/\.d\.ts$/, ".js")}`, cases);
   const host = ts.createCompilerHost(OPTIONS, true);
   const source = ts.createSourceFile(
     checkFile,

@@ -68,6 +68,9 @@ export async function writeGeneratedSides(
   ] as const)
     writeFileSync(
       join(dir, name),
-      (await generateFromFiles(side.dir, side.files)).files.get(ENTRY_FILE)!,
+      // One file per side: the cross-check compiles the two as modules side by side.
+      (await generateFromFiles(side.dir, side.files, undefined, { layout: "one-file" })).files.get(
+        ENTRY_FILE,
+      )!,
     );
 }
