@@ -817,7 +817,7 @@ function packedSize(generated: string, dir: string): PackedSize {
     unpackedBytes: info!.unpackedSize,
     files: info!.entryCount,
     command:
-      "npm pack --dry-run --json (the project's package.json and files, this output as generated/)",
+      "npm pack --dry-run --json on the project's package.json and files, this output as generated/",
   };
 }
 

@@ -326,7 +326,7 @@ export function formatReport(results: BenchResults): { table: string; summary: S
     const rows = [...cases, ...skipped].map((c) => c.row ?? c.id);
     const widths = [Math.max(44, title.length, ...rows.map((r) => r.length)), 9, 22, 16];
     lines.push("");
-    lines.push(row([title, "median", "extra, paired", "of it, open"], widths));
+    lines.push(row([title, "median", "extra, paired", "of it, to open"], widths));
     for (const c of cases) {
       const open = (c.samples as Partial<EditorSample>[])
         .map((s) => s.openSeconds)
