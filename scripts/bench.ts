@@ -23,15 +23,31 @@ import {
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
-import { setUpConsumers, type Consumer } from "./bench/consumer.js";
+import {
+  exportedSchemaTypes,
+  generatedFolderName,
+  installPackage,
+  pickFromTags,
+  setUpConsumers,
+  spread,
+  tagSlug,
+  tagSlugs,
+  writeProject,
+  type Consumer,
+  type ConsumerProject,
+} from "./bench/consumer.js";
 import { canMeasureMemory, measure, measurePipeline, type Sample } from "./bench/measure.js";
 import {
   formatReport,
   OPERATIONS_PREFIX,
   type BenchResults,
   type CaseResult,
+  type EditorSample,
   type OperationsSet,
+  type PackedSize,
+  type SkippedCase,
 } from "./bench/report.js";
+import { CARET, timeToFirstCompletion, withCaret } from "./bench/tsserver.js";
 import { buildCommands, ROOT } from "./build.js";
 import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { PRETTIER_OPTIONS } from "./pipeline/format.js";
@@ -42,13 +58,20 @@ Measures, interleaved and repeated, in one run:
   generation   generate cold (--no-cache) on the whole upstream set, against json-schema-to-typescript and
                plain openapi-typescript + prettier on the same set; generate --check with nothing changed;
                generate after one schema changed (both with a warm cache); peak memory of each
-  consumer     tsc --noEmit on consumers of the generated full-catalog package importing one type and fifty,
-               minus the consumer with no import, with skipLibCheck on and off
+  consumer     tsc --noEmit on consumers of the generated full-catalog package importing one type and fifty
+               from the root, with skipLibCheck on and off, each paired with the consumer with no import
+               in the same round (the median of the per-round differences)
   operations   the same for the whole OpenAPI document with its operations (split once by npm run sync
                into a temp folder, untimed): generate cold, --check with nothing changed, and one schema
                that operations reach changed, against the openapi-typescript CLI on the document followed
-               by prettier with generate's options (timed together); peak memory; and tsc --noEmit on
-               consumers of that package importing one type or none, with skipLibCheck on and off
+               by prettier with generate's options (timed together); peak memory; then the package it makes:
+               tsc --noEmit on consumers importing one type from the root and from a tag entry
+               (klaviyo-schema-types/catalogs), skipLibCheck on and off, fifty from the root and fifty from
+               five tag entries (on), paired with the consumer with no import; tsserver's time from open to
+               the first completion in a file importing one type from the root and from the tag entry
+               (a fresh server per sample), paired with a file importing nothing; and the package's tarball
+               and unpacked size (npm pack --dry-run). The tag-entry cases are skipped, with a note, when
+               the output has no tags/ folder (one file)
 
 Options:
   --runs N         repetitions of each case (default: 5)
@@ -58,12 +81,15 @@ Options:
   --json FILE      where the results go as JSON (default: bench/results.json)
   --only GROUPS    generation, consumer or operations, or a comma-separated list of them (default: all three);
                    e.g. --only operations runs the operations part alone
-  --command CMD    how to start generate (default: the "generate" script of package.json, minus npm itself)
+  --command CMD    how to start generate (default: the "generate" script of package.json, minus npm itself);
+                   extra options go here too, e.g. a layout of the output to measure
   -h, --help       show this help`;
 
 /** The schema whose change the "one schema changed" case makes: the project's seed schema. */
 const CHANGED_FILE = "klaviyo-postcatalogitemcreatejobresponse-schema.json";
 const ONE_TYPE = "PostCatalogItemCreateJobResponse";
+/** A key of ONE_TYPE that an editor's completion in `const x: ONE_TYPE = { ` must offer. */
+const ONE_TYPE_MEMBER = "data";
 
 const GROUPS = ["generation", "consumer", "operations"] as const;
 type Group = (typeof GROUPS)[number];
@@ -150,9 +176,10 @@ async function main(): Promise<number> {
     if (only.has("consumer"))
       results.cases.push(...benchConsumers(generate, schemas, work, scratch, runs));
     if (only.has("operations")) {
-      const operations = benchOperations(generate, document, work, scratch, runs);
+      const operations = await benchOperations(generate, document, work, scratch, runs);
       results.operations = operations.set;
       results.cases.push(...operations.cases);
+      if (operations.skipped.length > 0) results.skipped = operations.skipped;
     }
     results.machine.loadAverageAfter = round2(loadavg()[0]!);
 
@@ -354,26 +381,90 @@ function benchConsumers(
     [...generate, "--schemas", schemas, "--out", generated, "--quiet", "--no-cache"],
     scratch,
   );
-  const entry = readFileSync(join(generated, "index.d.ts"), "utf8");
-  const typeNames = [...entry.matchAll(/^export type (\w+) =/gm)].map((m) => m[1]!);
-  if (!typeNames.includes(ONE_TYPE))
+  const root = join(work, "consumers");
+  const name = installPackage(root, ROOT, generated);
+  const rootTypes = [...exportedSchemaTypes([join(generated, "index.d.ts")]).values()][0]!;
+  if (!rootTypes.includes(ONE_TYPE))
     throw new Error(`bench: the generated package has no ${ONE_TYPE}`);
-  const consumers = setUpConsumers(join(work, "consumers"), ROOT, generated, typeNames, ONE_TYPE);
+  const projects = [true, false].flatMap((skipLibCheck) => [
+    baselineProject(skipLibCheck),
+    rootProject(name, 1, [ONE_TYPE], skipLibCheck),
+    rootProject(name, 50, spread(rootTypes, 50), skipLibCheck),
+  ]);
+  const consumers = setUpConsumers(root, projects);
+  return runTscConsumers(consumers, "", "json-schema", scratch, runs, "consumer");
+}
+
+/** The consumer with no import, for skipLibCheck on or off: what every other consumer is paired with. */
+function baselineProject(skipLibCheck: boolean): ConsumerProject {
+  return {
+    id: tscId("imports-0", skipLibCheck),
+    label: "no import (the baseline)",
+    imports: [],
+    skipLibCheck,
+  };
+}
+
+/** `names` from the package's root entry; the ids are the ones earlier results used. */
+function rootProject(
+  name: string,
+  count: number,
+  names: readonly string[],
+  skipLibCheck: boolean,
+): ConsumerProject {
+  return {
+    id: tscId(`imports-${count}`, skipLibCheck),
+    label: `${count === 1 ? "one type" : count === 50 ? "fifty types" : `${count} types`} from the root (${name})`,
+    imports: [{ specifier: name, names }],
+    skipLibCheck,
+  };
+}
+
+function tscId(what: string, skipLibCheck: boolean): string {
+  return `tsc-${what}-skiplibcheck-${skipLibCheck ? "on" : "off"}`;
+}
+
+/**
+ * `tsc --noEmit -p` on each consumer, each run once untimed first (it must compile cleanly), then
+ * interleaved; each case is paired with the no-import consumer of the same skipLibCheck.
+ */
+function runTscConsumers(
+  consumers: readonly Consumer[],
+  prefix: string,
+  set: CaseResult["set"],
+  scratch: string,
+  runs: number,
+  group: string,
+): CaseResult[] {
   const tsc = join(ROOT, "node_modules", "typescript", "lib", "tsc.js");
-  const cases: Case[] = consumers.map((c: Consumer) => ({
-    id: consumerId(c),
-    label: `tsc --noEmit, ${c.label}`,
+  const cases: Case[] = consumers.map((c) => ({
+    id: prefix + c.id,
+    label: `tsc --noEmit, ${c.label}, skipLibCheck ${c.skipLibCheck ? "on" : "off"}`,
     argv: [process.execPath, tsc, "-p", c.dir],
   }));
-  for (const c of cases) runOnce(c.argv, scratch); // each must compile cleanly
-  const samples = interleave(cases, runs, scratch, "consumer");
-  return cases.map((c) => ({
-    id: c.id,
-    label: c.label,
-    group: "consumer",
-    set: "json-schema",
-    samples: samples.get(c.id)!,
-  }));
+  for (const c of cases) {
+    // Each must compile cleanly; tsc prints its errors on stdout.
+    const run = spawnSync(c.argv[0]!, c.argv.slice(1), { cwd: ROOT, encoding: "utf8" });
+    if (run.status !== 0)
+      throw new Error(
+        `bench: the consumer ${c.id} does not compile (tsc exited ${run.status ?? run.signal}):\n${`${run.stdout}${run.stderr}`.trim()}`,
+      );
+  }
+  const samples = interleave(cases, runs, scratch, group);
+  return consumers.map((c, i): CaseResult => {
+    const baseline = prefix + baselineProject(c.skipLibCheck).id;
+    return {
+      id: cases[i]!.id,
+      label: cases[i]!.label,
+      group: "consumer",
+      set,
+      samples: samples.get(cases[i]!.id)!,
+      row: c.label,
+      skipLibCheck: c.skipLibCheck,
+      imports: c.imports,
+      ...(cases[i]!.id === baseline ? {} : { baseline }),
+    };
+  });
 }
 
 /**
@@ -381,13 +472,13 @@ function benchConsumers(
  * folder, generate on it cold, --check and one changed schema against the openapi-typescript CLI on the
  * document plus prettier with generate's options, then the consumer cost of the package it makes.
  */
-function benchOperations(
+async function benchOperations(
   generate: string[],
   document: string,
   work: string,
   scratch: string,
   runs: number,
-): { set: OperationsSet; cases: CaseResult[] } {
+): Promise<{ set: OperationsSet; cases: CaseResult[]; skipped: SkippedCase[] }> {
   const split = join(work, "openapi-split");
   const lock = `${split}.lock.json`;
   progress(`bench: operations, splitting ${document} into ${split} (npm run sync, untimed)`);
@@ -466,27 +557,8 @@ function benchOperations(
   const samples = interleave(cases, runs, scratch, "operations");
   checkWarmIsCold(generate, copy, one, scratch);
 
-  // The consumer cost of the package generate makes from the document: no import, and one type.
-  const entry = readFileSync(join(cold, "index.d.ts"), "utf8");
-  const typeNames = [...entry.matchAll(/^export type (\w+) =/gm)].map((m) => m[1]!);
-  if (!typeNames.includes(ONE_TYPE))
-    throw new Error(`bench: the package generated from the document has no ${ONE_TYPE}`);
-  const consumers = setUpConsumers(
-    join(work, "openapi-consumers"),
-    ROOT,
-    cold,
-    typeNames,
-    ONE_TYPE,
-    [0, 1],
-  );
-  const tsc = join(ROOT, "node_modules", "typescript", "lib", "tsc.js");
-  const consumerCases: Case[] = consumers.map((c: Consumer) => ({
-    id: `${OPERATIONS_PREFIX}${consumerId(c)}`,
-    label: `tsc --noEmit, ${c.label}`,
-    argv: [process.execPath, tsc, "-p", c.dir],
-  }));
-  for (const c of consumerCases) runOnce(c.argv, scratch); // each must compile cleanly
-  const consumerSamples = interleave(consumerCases, runs, scratch, "operations consumer");
+  // The consumer cost of the package generate makes from the document: tsc, tsserver, its packed size.
+  const consumer = await benchOperationsConsumers(cold, work, scratch, runs);
 
   const revision = (JSON.parse(readFileSync(lock, "utf8")) as { source: { revision: string } })
     .source.revision;
@@ -499,7 +571,9 @@ function benchOperations(
       operationCount: kinds.operation,
       otherComponentCount: kinds.other,
       changedFile: CHANGED_FILE,
-      outputBytes: Buffer.byteLength(entry),
+      outputBytes: statSync(join(cold, "index.d.ts")).size,
+      generated: folderSize(cold),
+      package: consumer.packed,
       peerOutputBytes: statSync(peerOut).size,
       peerCommand: [
         "openapi-typescript <document> -o <tmp>/out.ts --default-non-nullable=false",
@@ -514,15 +588,249 @@ function benchOperations(
         set: "openapi",
         samples: samples.get(c.id)!,
       })),
-      ...consumerCases.map((c): CaseResult => ({
-        id: c.id,
-        label: c.label,
+      ...consumer.cases,
+    ],
+    skipped: consumer.skipped,
+  };
+}
+
+/** Klaviyo's tags whose entries the five-tag consumer imports from (ten schema types each), when present. */
+const FIVE_TAGS = ["Catalogs", "Profiles", "Campaigns", "Events", "Lists"].map(tagSlug);
+/** The tag entry of the one-type consumer: it exports ONE_TYPE. */
+const ONE_TAG = tagSlug("Catalogs");
+
+/**
+ * The consumers of the package generated from the document, installed from `generated` (a copy laid out
+ * like node_modules/klaviyo-schema-types): tsc --noEmit on one type from the root and from a tag entry
+ * (skipLibCheck on and off), fifty from the root and fifty from five tag entries (on), each paired with the
+ * no-import consumer in the same rounds; tsserver's time to a first completion with one type from the root
+ * and from a tag entry, paired with a file that imports nothing; and the size of the packed package. The
+ * cases on tag entries are skipped, with a progress line, when the output has no tags/ folder (one file).
+ */
+async function benchOperationsConsumers(
+  generated: string,
+  work: string,
+  scratch: string,
+  runs: number,
+): Promise<{ cases: CaseResult[]; skipped: SkippedCase[]; packed: PackedSize }> {
+  const root = join(work, "openapi-consumers");
+  const name = installPackage(root, ROOT, generated);
+  const slugs = tagSlugs(generated);
+  const rootEntry = join(generated, "index.d.ts");
+  const tagEntry = (slug: string) => join(generated, "tags", `${slug}.d.ts`);
+  progress(
+    `bench: operations consumer, reading the exported schema types of ${slugs.length === 0 ? "the root entry" : `the root and ${slugs.length} tag entries`}`,
+  );
+  const types = exportedSchemaTypes([rootEntry, ...slugs.map(tagEntry)]);
+  const rootTypes = types.get(rootEntry)!;
+  if (!rootTypes.includes(ONE_TYPE))
+    throw new Error(`bench: the package generated from the document has no ${ONE_TYPE}`);
+
+  const tagSpecifier = `${name}/${ONE_TAG}`;
+  const projects: ConsumerProject[] = [
+    ...[true, false].flatMap((skipLibCheck) => [
+      baselineProject(skipLibCheck),
+      rootProject(name, 1, [ONE_TYPE], skipLibCheck),
+    ]),
+    rootProject(name, 50, spread(rootTypes, 50), true),
+  ];
+  const tagProject = (skipLibCheck: boolean): Omit<ConsumerProject, "imports"> => ({
+    id: tscId("tag-imports-1", skipLibCheck),
+    label: `one type from a tag entry (${tagSpecifier})`,
+    skipLibCheck,
+  });
+  const fiveTagsProject: Omit<ConsumerProject, "imports"> = {
+    id: tscId("tags-imports-50", true),
+    label: "fifty types from five tag entries, ten each",
+    skipLibCheck: true,
+  };
+  const skipped: SkippedCase[] = [];
+  const editorTag = { id: `${OPERATIONS_PREFIX}tsserver-tag`, row: tagProject(true).label };
+  if (slugs.length === 0) {
+    const reason = `${basename(generated)}/ has no tags/ folder (generate wrote one file)`;
+    progress(
+      `bench: operations consumer, skipping the tag-entry cases (one type from ${tagSpecifier}, fifty from five tags, tsserver on a tag entry): ${reason}`,
+    );
+    for (const p of [tagProject(true), tagProject(false), fiveTagsProject])
+      skipped.push({
+        id: OPERATIONS_PREFIX + p.id,
+        row: p.label,
         group: "consumer",
         set: "openapi",
-        samples: consumerSamples.get(c.id)!,
+        skipLibCheck: p.skipLibCheck,
+        reason,
+      });
+    skipped.push({ ...editorTag, group: "tsserver", set: "openapi", reason });
+  } else {
+    const oneTagTypes = types.get(tagEntry(ONE_TAG));
+    if (oneTagTypes === undefined)
+      throw new Error(
+        `bench: the output has tag entries but none for ${ONE_TAG} (${slugs.join(", ")})`,
+      );
+    if (!oneTagTypes.includes(ONE_TYPE))
+      throw new Error(`bench: the ${ONE_TAG} entry does not export ${ONE_TYPE}`);
+    projects.push(
+      ...[true, false].map((skipLibCheck) => ({
+        ...tagProject(skipLibCheck),
+        imports: [{ specifier: tagSpecifier, names: [ONE_TYPE] }],
       })),
-    ],
+    );
+    const picked = pickFromTags(
+      new Map(slugs.map((slug) => [slug, types.get(tagEntry(slug))!])),
+      FIVE_TAGS,
+      5,
+      10,
+    );
+    projects.push({
+      ...fiveTagsProject,
+      imports: picked.map((p) => ({ specifier: `${name}/${p.tag}`, names: p.names })),
+    });
+  }
+  const consumers = setUpConsumers(root, projects);
+  const cases = runTscConsumers(
+    consumers,
+    OPERATIONS_PREFIX,
+    "openapi",
+    scratch,
+    runs,
+    "operations consumer",
+  );
+
+  // tsserver: a file with a completion after `const x: <type> = { `, one fresh server per sample.
+  const editorCases: EditorCase[] = [
+    {
+      id: `${OPERATIONS_PREFIX}tsserver-baseline`,
+      row: "no import (a local type; the baseline)",
+      source: [
+        "interface Local {",
+        "  ready: boolean;",
+        "  count: number;",
+        "}",
+        `export const x: Local = { ${CARET} };`,
+        "",
+      ].join("\n"),
+      expectEntries: ["ready", "count"],
+    },
+    {
+      id: `${OPERATIONS_PREFIX}tsserver-root`,
+      row: `one type from the root (${name})`,
+      source: completionSource(name),
+      expectEntries: [ONE_TYPE_MEMBER],
+    },
+  ];
+  if (slugs.length > 0)
+    editorCases.push({
+      ...editorTag,
+      source: completionSource(tagSpecifier),
+      expectEntries: [ONE_TYPE_MEMBER],
+    });
+  cases.push(...(await benchEditor(editorCases, root, runs)));
+
+  return { cases, skipped, packed: packedSize(generated, join(work, "openapi-pack")) };
+}
+
+/** A consumer file that imports ONE_TYPE from `specifier` and asks for the members of a value of it. */
+function completionSource(specifier: string): string {
+  return [
+    `import type { ${ONE_TYPE} } from ${JSON.stringify(specifier)};`,
+    `export const x: ${ONE_TYPE} = { ${CARET} };`,
+    "",
+  ].join("\n");
+}
+
+interface EditorCase {
+  id: string;
+  row: string;
+  source: string;
+  /** Members the completion must list (see timeToFirstCompletion). */
+  expectEntries: readonly string[];
+}
+
+/**
+ * Each case's file in a project of its own under `root` (skipLibCheck on), then, interleaved like the tsc
+ * cases, a fresh tsserver per sample, timed from `open` to the first completion; paired with the first case.
+ */
+async function benchEditor(
+  editorCases: readonly EditorCase[],
+  root: string,
+  runs: number,
+): Promise<CaseResult[]> {
+  const tsserver = join(ROOT, "node_modules", "typescript", "lib", "tsserver.js");
+  const requests = editorCases.map((c) => {
+    const probe = withCaret(c.source);
+    const file = writeProject(join(root, c.id), true, probe.text);
+    return { ...probe, file, tsserver, expectEntries: c.expectEntries };
+  });
+  const samples = editorCases.map((): EditorSample[] => []);
+  for (let round = 0; round < runs; round++) {
+    progress(`bench: operations editor (tsserver), round ${round + 1} of ${runs}`);
+    for (let i = 0; i < editorCases.length; i++) {
+      const k = (i + round) % editorCases.length;
+      const sample = await timeToFirstCompletion(requests[k]!);
+      samples[k]!.push({ ...sample, maxRssMb: null });
+    }
+  }
+  return editorCases.map((c, i): CaseResult => ({
+    id: c.id,
+    label: `tsserver, open to first completion, ${c.row}`,
+    group: "tsserver",
+    set: "openapi",
+    samples: samples[i]!,
+    row: c.row,
+    ...(i === 0 ? {} : { baseline: editorCases[0]!.id }),
+  }));
+}
+
+/**
+ * The package as npm would pack it with this output: the project's package.json and the files it lists,
+ * with `generated` in place of the project's generated folder, copied to `dir`, then
+ * `npm pack --dry-run --json` there (no tarball written, no scripts run).
+ */
+function packedSize(generated: string, dir: string): PackedSize {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  const folder = generatedFolderName(manifest);
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(ROOT, "package.json"), join(dir, "package.json"));
+  for (const entry of (manifest["files"] as string[] | undefined) ?? []) {
+    const name = entry.replace(/\/$/, "");
+    if (name === folder) cpSync(generated, join(dir, folder), { recursive: true });
+    else if (existsSync(join(ROOT, name)))
+      cpSync(join(ROOT, name), join(dir, name), { recursive: true });
+  }
+  const run = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_loglevel: "error" },
+  });
+  if (run.status !== 0)
+    throw new Error(`bench: npm pack --dry-run failed: ${run.stderr.trim().split("\n").at(-1)}`);
+  const [info] = JSON.parse(run.stdout) as {
+    size: number;
+    unpackedSize: number;
+    entryCount: number;
+  }[];
+  return {
+    tarballBytes: info!.size,
+    unpackedBytes: info!.unpackedSize,
+    files: info!.entryCount,
+    command:
+      "npm pack --dry-run --json on the project's package.json and files, this output as generated/",
   };
+}
+
+/** Bytes and files of a folder, subfolders included. */
+function folderSize(dir: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) {
+      bytes += statSync(join(entry.parentPath, entry.name)).size;
+      files++;
+    }
+  return { bytes, files };
 }
 
 interface LayoutFile {
@@ -575,10 +883,6 @@ function packageBin(name: string): string {
   const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.[name];
   if (bin === undefined) throw new Error(`bench: ${name} has no "${name}" command`);
   return join(dir, bin);
-}
-
-function consumerId(c: Pick<Consumer, "imports" | "skipLibCheck">): string {
-  return `tsc-imports-${c.imports}-skiplibcheck-${c.skipLibCheck ? "on" : "off"}`;
 }
 
 function interleave(

@@ -1,13 +1,56 @@
-/** The bench's results as data, and as the table it prints: medians, ratios to the peer, targets. */
+/**
+ * The bench's results as data, and as the table it prints: medians, ratios to the peer, consumer costs paired
+ * with their baseline round by round, targets.
+ */
+import type { ConsumerImport } from "./consumer.js";
 import { median, type Sample } from "./measure.js";
 
 export interface CaseResult {
   id: string;
   label: string;
-  group: "generation" | "consumer";
+  /** generate and its peers; tsc on consumers of the package; tsserver on a consumer's file. */
+  group: "generation" | "consumer" | "tsserver";
   /** The input: the JSON Schema set (components only), or the OpenAPI document with its operations. */
   set: "json-schema" | "openapi";
   samples: Sample[];
+  /** Consumer and tsserver cases: their row in the table (what they import, from which entry). */
+  row?: string;
+  skipLibCheck?: boolean;
+  /** tsc cases: what the consumer imports. */
+  imports?: readonly ConsumerImport[];
+  /**
+   * The case this one is paired with: the same consumer without the import, measured in the same rounds.
+   * The cost reported is the median of the per-round differences (sample i minus the baseline's sample i).
+   */
+  baseline?: string;
+}
+
+/** A tsserver sample: `seconds` from `open` to the first completion's response. */
+export interface EditorSample extends Sample {
+  /** From `open` to its own response: the project loaded, before the completion's checking. */
+  openSeconds: number;
+  /** How many entries the completion listed. */
+  entries: number;
+}
+
+/** A case the bench could not run on this output (e.g. the tag entries of a one-file output), and why. */
+export interface SkippedCase {
+  id: string;
+  row: string;
+  group: CaseResult["group"];
+  set: CaseResult["set"];
+  skipLibCheck?: boolean;
+  reason: string;
+}
+
+/** The package npm would pack with the generated output. */
+export interface PackedSize {
+  /** Size of the .tgz. */
+  tarballBytes: number;
+  /** Sum of the sizes of the files in it. */
+  unpackedBytes: number;
+  files: number;
+  command: string;
 }
 
 /** Case ids of the operations part: the JSON Schema set's ids with this prefix. */
@@ -27,6 +70,10 @@ export interface OperationsSet {
   changedFile: string;
   /** Size of the index.d.ts generate makes from the document, and of the peer's formatted output. */
   outputBytes: number;
+  /** Every file generate writes from the document (one index.d.ts, or the entries and their modules). */
+  generated?: { bytes: number; files: number };
+  /** The package packed with that output. */
+  package?: PackedSize;
   peerOutputBytes: number;
   peerCommand: string;
 }
@@ -48,6 +95,8 @@ export interface BenchResults {
   generateCommand: string;
   memoryMeasured: boolean;
   cases: CaseResult[];
+  /** Cases that did not run on this output. */
+  skipped?: SkippedCase[];
   /** Present when the operations part ran. */
   operations?: OperationsSet;
   summary?: Summary;
@@ -63,10 +112,35 @@ export interface Target {
   met: boolean;
 }
 
+/** A target whose case did not run (see SkippedCase). */
+export interface UnmeasuredTarget {
+  name: string;
+  set: CaseResult["set"];
+  limit: number;
+  unit: Target["unit"];
+  reason: string;
+}
+
 export interface Summary {
   medians: Record<string, { seconds: number; maxRssMb: number | null }>;
+  /** Per case with a baseline: the median of the per-round differences from it, in seconds. */
+  paired: Record<string, { baseline: string; seconds: number }>;
   targets: Target[];
+  notMeasured: UnmeasuredTarget[];
 }
+
+/** Issue 12's limits on a consumer's extra tsc time, by case id (without the operations prefix), in seconds. */
+const ISSUE_12_TARGETS: readonly (readonly [string, string, number])[] = [
+  ["one type from a tag entry, skipLibCheck on", "tsc-tag-imports-1-skiplibcheck-on", 0.05],
+  ["one type from a tag entry, skipLibCheck off", "tsc-tag-imports-1-skiplibcheck-off", 0.1],
+  ["one type from the root, skipLibCheck on", "tsc-imports-1-skiplibcheck-on", 0.25],
+  ["one type from the root, skipLibCheck off", "tsc-imports-1-skiplibcheck-off", 0.5],
+  [
+    "fifty types from five tag entries, skipLibCheck on",
+    "tsc-tags-imports-50-skiplibcheck-on",
+    0.15,
+  ],
+];
 
 const PEER = "json-schema-to-typescript";
 const OPERATIONS_PEER = `${OPERATIONS_PREFIX}openapi-typescript-cli`;
@@ -81,7 +155,37 @@ export function formatReport(results: BenchResults): { table: string; summary: S
       maxRssMb: rss.length > 0 ? median(rss) : null,
     };
   }
+  const paired: Summary["paired"] = {};
+  const byId = new Map(results.cases.map((c) => [c.id, c]));
+  for (const c of results.cases) {
+    const base = c.baseline === undefined ? undefined : byId.get(c.baseline);
+    if (base === undefined) continue;
+    const rounds = Math.min(c.samples.length, base.samples.length);
+    paired[c.id] = {
+      baseline: base.id,
+      seconds: median(
+        Array.from({ length: rounds }, (_, i) => c.samples[i]!.seconds - base.samples[i]!.seconds),
+      ),
+    };
+  }
   const targets: Target[] = [];
+  const notMeasured: UnmeasuredTarget[] = [];
+  const skippedById = new Map((results.skipped ?? []).map((k) => [k.id, k]));
+  /** A consumer's cost (paired with its baseline) against `limit` seconds; noted when the case was skipped. */
+  const addCost = (name: string, set: Target["set"], id: string, limit: number) => {
+    const cost = paired[id];
+    if (cost !== undefined)
+      targets.push({
+        name,
+        set,
+        value: cost.seconds,
+        limit,
+        unit: "s",
+        met: cost.seconds <= limit,
+      });
+    else if (skippedById.has(id))
+      notMeasured.push({ name, set, limit, unit: "s", reason: skippedById.get(id)!.reason });
+  };
   const ratio = (id: string, to: string) =>
     medians[id] && medians[to] ? medians[id].seconds / medians[to].seconds : undefined;
   const addTargets = (
@@ -116,28 +220,23 @@ export function formatReport(results: BenchResults): { table: string; summary: S
         met: coldRss <= peerRss,
       });
     }
-    for (const skip of ["on", "off"]) {
-      const base = medians[`${prefix}tsc-imports-0-skiplibcheck-${skip}`];
-      const one = medians[`${prefix}tsc-imports-1-skiplibcheck-${skip}`];
-      if (base && one) {
-        const value = one.seconds - base.seconds;
-        targets.push({
-          name: `${label}consumer importing one type, skipLibCheck ${skip}: extra tsc time`,
-          set,
-          value,
-          limit: 0.1,
-          unit: "s",
-          met: value <= 0.1,
-        });
-      }
-    }
   };
   addTargets("json-schema", "", PEER, PEER, { cold: 0.8, check: 0.1, oneChanged: 0.2 });
+  for (const skip of ["on", "off"])
+    addCost(
+      `consumer importing one type, skipLibCheck ${skip}: extra tsc time`,
+      "json-schema",
+      `tsc-imports-1-skiplibcheck-${skip}`,
+      0.1,
+    );
   addTargets("openapi", OPERATIONS_PREFIX, OPERATIONS_PEER, OPERATIONS_PEER_LABEL, {
     cold: 0.5,
     check: 0.05,
     oneChanged: 0.15,
   });
+  // Issue 12 (cheap to consume): the extra tsc time of a consumer of the package with operations.
+  for (const [name, id, limit] of ISSUE_12_TARGETS)
+    addCost(`issue 12: ${name}: extra tsc time`, "openapi", OPERATIONS_PREFIX + id, limit);
 
   const m = results.machine;
   const lines: string[] = [];
@@ -180,52 +279,108 @@ export function formatReport(results: BenchResults): { table: string; summary: S
       );
     }
   };
-  const consumerTable = (cases: CaseResult[], title: string, prefix: string) => {
+  /** The extra time of a case over its baseline, paired round by round: "+0.25 s". */
+  const cost = (id: string) => {
+    const p = paired[id];
+    return p === undefined ? "" : `${p.seconds < 0 ? "-" : "+"}${Math.abs(p.seconds).toFixed(2)} s`;
+  };
+  const skippedOf = (set: CaseResult["set"], group: CaseResult["group"]) =>
+    (results.skipped ?? []).filter((k) => k.set === set && k.group === group);
+  const skipNotes = (skipped: readonly SkippedCase[]) => {
+    for (const reason of new Set(skipped.map((k) => k.reason))) lines.push(`  skipped: ${reason}`);
+  };
+  /** Rows in the order the cases came, each with its skipLibCheck on and off cells. */
+  const consumerTable = (cases: CaseResult[], skipped: SkippedCase[], title: string) => {
     if (cases.length === 0) return;
+    const rows: string[] = [];
+    for (const r of [...cases, ...skipped].map((c) => c.row ?? c.id))
+      if (!rows.includes(r)) rows.push(r);
+    const width = Math.max(44, title.length, ...rows.map((r) => r.length));
+    const widths = [width, 22, 22];
     lines.push("");
-    lines.push(row([title, "skipLibCheck on", "off"], [44, 22, 22]));
-    const counts = [0, 1, 50].filter((n) =>
-      cases.some((c) => c.id.startsWith(`${prefix}tsc-imports-${n}-`)),
-    );
-    for (const imports of counts) {
-      const cell = (skip: string) => {
-        const own = medians[`${prefix}tsc-imports-${imports}-skiplibcheck-${skip}`];
-        const base = medians[`${prefix}tsc-imports-0-skiplibcheck-${skip}`];
-        if (!own || !base) return "";
-        return imports === 0
-          ? seconds(own.seconds)
-          : `${seconds(own.seconds)} (+${(own.seconds - base.seconds).toFixed(2)} s)`;
+    lines.push(row([title, "skipLibCheck on", "off"], widths));
+    for (const r of rows) {
+      const cell = (skipLibCheck: boolean) => {
+        const c = cases.find((c) => (c.row ?? c.id) === r && c.skipLibCheck === skipLibCheck);
+        if (c === undefined)
+          return skipped.some((k) => k.row === r && k.skipLibCheck === skipLibCheck)
+            ? "skipped"
+            : "";
+        const own = seconds(medians[c.id]!.seconds);
+        return c.baseline === undefined ? own : `${own} (${cost(c.id)})`;
       };
-      const label =
-        imports === 0
-          ? "no import (the baseline)"
-          : imports === 1
-            ? "importing one type"
-            : `importing ${imports} types`;
-      lines.push(row([label, cell("on"), cell("off")], [44, 22, 22]));
+      lines.push(row([r, cell(true), cell(false)], widths));
     }
+    // Where a consumer of several entries imports from, e.g. the five tag entries.
+    const noted = new Set<string>();
+    for (const c of cases) {
+      const specifiers = (c.imports ?? []).map((i) => i.specifier);
+      if (specifiers.length < 2 || noted.has(c.row ?? c.id)) continue;
+      noted.add(c.row ?? c.id);
+      lines.push(`  ${c.row ?? c.id}: ${specifiers.join(", ")}`);
+    }
+    skipNotes(skipped);
+  };
+  const editorTable = (cases: CaseResult[], skipped: SkippedCase[], title: string) => {
+    if (cases.length === 0) return;
+    const rows = [...cases, ...skipped].map((c) => c.row ?? c.id);
+    const widths = [Math.max(44, title.length, ...rows.map((r) => r.length)), 9, 22, 16];
+    lines.push("");
+    lines.push(row([title, "median", "extra, paired", "of it, to open"], widths));
+    for (const c of cases) {
+      const open = (c.samples as Partial<EditorSample>[])
+        .map((s) => s.openSeconds)
+        .filter((v): v is number => v !== undefined);
+      lines.push(
+        row(
+          [
+            c.row ?? c.label,
+            seconds(medians[c.id]!.seconds),
+            c.baseline === undefined ? "(the baseline)" : cost(c.id),
+            open.length > 0 ? seconds(median(open)) : "",
+          ],
+          widths,
+        ),
+      );
+    }
+    for (const k of skipped) lines.push(row([k.row, "skipped"], widths));
+    skipNotes(skipped);
   };
   const targetList = (set: Target["set"], title: string) => {
     const list = targets.filter((t) => t.set === set);
-    if (list.length === 0) return;
+    const unmeasured = notMeasured.filter((t) => t.set === set);
+    if (list.length === 0 && unmeasured.length === 0) return;
+    const limitText = (t: { unit: Target["unit"]; limit: number }) =>
+      t.unit === "ratio" ? t.limit.toFixed(2) : `${t.limit.toFixed(2)} s`;
     lines.push("");
     lines.push(title);
     for (const t of list) {
       const value = t.unit === "ratio" ? t.value.toFixed(3) : `${t.value.toFixed(3)} s`;
-      const limit = t.unit === "ratio" ? t.limit.toFixed(2) : `${t.limit.toFixed(2)} s`;
-      lines.push(`  ${t.met ? "met    " : "NOT MET"}  ${t.name}: ${value} (target ≤ ${limit})`);
+      lines.push(
+        `  ${t.met ? "met    " : "NOT MET"}  ${t.name}: ${value} (target ≤ ${limitText(t)})`,
+      );
     }
+    for (const t of unmeasured)
+      lines.push(`  skipped  ${t.name}: not measured, ${t.reason} (target ≤ ${limitText(t)})`);
   };
   const of = (set: CaseResult["set"], group: CaseResult["group"]) =>
     results.cases.filter((c) => c.set === set && c.group === group);
 
   generationTable(of("json-schema", "generation"), "Generation", PEER, PEER);
-  consumerTable(of("json-schema", "consumer"), "Consumer: tsc --noEmit", "");
+  consumerTable(
+    of("json-schema", "consumer"),
+    skippedOf("json-schema", "consumer"),
+    "Consumer: tsc --noEmit (+: paired extra time)",
+  );
   const ops = results.operations;
   if (ops !== undefined) {
     lines.push("");
+    const generated =
+      ops.generated === undefined || ops.generated.files <= 3
+        ? ""
+        : ` (${kb(ops.generated.bytes)} in ${ops.generated.files} files in all)`;
     lines.push(
-      `Operations: ${ops.document} (${ops.schemaCount} schemas, ${ops.operationCount} operations, ${ops.files} files after sync --all); output ${kb(ops.outputBytes)}, the peer's ${kb(ops.peerOutputBytes)}.`,
+      `Operations: ${ops.document} (${ops.schemaCount} schemas, ${ops.operationCount} operations, ${ops.files} files after sync --all); output ${kb(ops.outputBytes)} index.d.ts${generated}, the peer's ${kb(ops.peerOutputBytes)}.`,
     );
     lines.push(`Peer: ${ops.peerCommand}`);
   }
@@ -235,14 +390,33 @@ export function formatReport(results: BenchResults): { table: string; summary: S
     OPERATIONS_PEER,
     OPERATIONS_PEER_LABEL,
   );
+  const pack = ops?.package;
+  const packText =
+    pack === undefined
+      ? ""
+      : `tarball ${kb(pack.tarballBytes)}, unpacked ${kb(pack.unpackedBytes)}, ${pack.files} files`;
+  if (pack !== undefined) {
+    lines.push("");
+    lines.push(`Package with that output: ${packText} (${pack.command}).`);
+  }
   consumerTable(
     of("openapi", "consumer"),
-    "Consumer of that package: tsc --noEmit",
-    OPERATIONS_PREFIX,
+    skippedOf("openapi", "consumer"),
+    "Consumer of that package: tsc --noEmit (+: paired extra time)",
   );
+  editorTable(
+    of("openapi", "tsserver"),
+    skippedOf("openapi", "tsserver"),
+    "Editor: tsserver, open to first completion (fresh server per sample)",
+  );
+  if (of("openapi", "consumer").length > 0 || of("openapi", "tsserver").length > 0)
+    lines.push(
+      "  +: the median over rounds of (this case − the baseline), both measured in the same round.",
+    );
+
   targetList("json-schema", "Targets");
   targetList("openapi", "Targets, with operations");
-  return { table: lines.join("\n"), summary: { medians, targets } };
+  return { table: lines.join("\n"), summary: { medians, paired, targets, notMeasured } };
 }
 
 function row(cells: string[], widths: number[]): string {
