@@ -12,10 +12,9 @@ import type { SchemaFile } from "../pipeline/load.js";
 import { ownBody } from "../pipeline/normalize.js";
 import { prepareSchemaSet, type PreparedSet } from "../pipeline/prepare.js";
 import { compareSchemas, type Detail } from "./compare.js";
-import { judgedDeclarations } from "./declarations.js";
 import { bottomUpOrder, dependentsIndex } from "./dependents.js";
 import { compareOperations, sortOperationDetails, type OperationDrift } from "./operations.js";
-import { compilerVerdicts, operationVerdicts, type Breaks, type OperationPlan } from "./verdict.js";
+import type { Breaks, OperationPlan } from "./verdict.js";
 
 export type ChangeKind = "added" | "removed" | "changed" | "docs";
 export type Semver = "major" | "minor" | "patch" | "none";
@@ -186,6 +185,9 @@ export async function diffPreparedSets(
       ...plan.responseSchemas.map((name) => ({ container: "responseSchemas" as const, name })),
       ...plan.operations.map((name) => ({ container: "operations" as const, name })),
     ];
+    // TypeScript and the emitter load only when something is to be judged: a run with no change never needs them.
+    const { judgedDeclarations } = await import("./declarations.js");
+    const { compilerVerdicts, operationVerdicts } = await import("./verdict.js");
     const [oldDeclarations, newDeclarations] = [
       judgedDeclarations(oldSet, roots, { source: oldSet.dir }),
       judgedDeclarations(newSet, roots, { source: newSet.dir }),
