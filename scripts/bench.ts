@@ -24,6 +24,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 import { setUpConsumers, type Consumer } from "./bench/consumer.js";
+import { benchDiff } from "./bench/diff.js";
 import { canMeasureMemory, measure, measurePipeline, type Sample } from "./bench/measure.js";
 import {
   formatReport,
@@ -49,6 +50,8 @@ Measures, interleaved and repeated, in one run:
                that operations reach changed, against the openapi-typescript CLI on the document followed
                by prettier with generate's options (timed together); peak memory; and tsc --noEmit on
                consumers of that package importing one type or none, with skipLibCheck on and off
+  diff         npm run diff on that document against itself with one schema changed, against one cold
+               generate of it (scripts/bench/diff.ts)
 
 Options:
   --runs N         repetitions of each case (default: 5)
@@ -56,7 +59,7 @@ Options:
   --document FILE  the OpenAPI document for operations (default: $KLAVIYO_UPSTREAM_DOCUMENT or
                    ../shared/upstream/klaviyo-openapi-2026-07-15.json)
   --json FILE      where the results go as JSON (default: bench/results.json)
-  --only GROUPS    generation, consumer or operations, or a comma-separated list of them (default: all three);
+  --only GROUPS    generation, consumer, operations or diff, or a comma-separated list of them (default: all);
                    e.g. --only operations runs the operations part alone
   --command CMD    how to start generate (default: the "generate" script of package.json, minus npm itself)
   -h, --help       show this help`;
@@ -65,7 +68,7 @@ Options:
 const CHANGED_FILE = "klaviyo-postcatalogitemcreatejobresponse-schema.json";
 const ONE_TYPE = "PostCatalogItemCreateJobResponse";
 
-const GROUPS = ["generation", "consumer", "operations"] as const;
+const GROUPS = ["generation", "consumer", "operations", "diff"] as const;
 type Group = (typeof GROUPS)[number];
 
 async function main(): Promise<number> {
@@ -101,7 +104,7 @@ async function main(): Promise<number> {
       `no schema set at ${schemas} (set KLAVIYO_UPSTREAM_SET or pass --schemas)`,
     );
   const document = resolve(values.document);
-  if (only.has("operations") && !existsSync(document))
+  if ((only.has("operations") || only.has("diff")) && !existsSync(document))
     throw new UsageError(
       `no OpenAPI document at ${document} (set KLAVIYO_UPSTREAM_DOCUMENT or pass --document)`,
     );
@@ -153,6 +156,20 @@ async function main(): Promise<number> {
       const operations = benchOperations(generate, document, work, scratch, runs);
       results.operations = operations.set;
       results.cases.push(...operations.cases);
+    }
+    if (only.has("diff")) {
+      const diff = benchDiff({
+        generate,
+        diff: npmScript("diff"),
+        sync: npmScript("sync"),
+        document,
+        root: ROOT,
+        work,
+        scratch,
+        runs,
+      });
+      results.diff = diff.set;
+      results.cases.push(...diff.cases);
     }
     results.machine.loadAverageAfter = round2(loadavg()[0]!);
 

@@ -4,7 +4,7 @@ import { median, type Sample } from "./measure.js";
 export interface CaseResult {
   id: string;
   label: string;
-  group: "generation" | "consumer";
+  group: "generation" | "consumer" | "diff";
   /** The input: the JSON Schema set (components only), or the OpenAPI document with its operations. */
   set: "json-schema" | "openapi";
   samples: Sample[];
@@ -50,6 +50,8 @@ export interface BenchResults {
   cases: CaseResult[];
   /** Present when the operations part ran. */
   operations?: OperationsSet;
+  /** Present when the diff part ran: the document, and the schema file its new side changes. */
+  diff?: { document: string; changedFile: string };
   summary?: Summary;
 }
 
@@ -71,6 +73,10 @@ export interface Summary {
 const PEER = "json-schema-to-typescript";
 const OPERATIONS_PEER = `${OPERATIONS_PREFIX}openapi-typescript-cli`;
 const OPERATIONS_PEER_LABEL = "openapi-typescript CLI + prettier";
+/** The diff part (bench/diff.ts): the one-changed diff, and the cold generate it is measured against. */
+const DIFF_CASE = "diff-one-changed";
+const DIFF_PEER = "diff-generate-cold";
+const DIFF_PEER_LABEL = "cold generate";
 
 export function formatReport(results: BenchResults): { table: string; summary: Summary } {
   const medians: Summary["medians"] = {};
@@ -138,6 +144,16 @@ export function formatReport(results: BenchResults): { table: string; summary: S
     check: 0.05,
     oneChanged: 0.15,
   });
+  const diffRatio = ratio(DIFF_CASE, DIFF_PEER);
+  if (diffRatio !== undefined)
+    targets.push({
+      name: `operations: diff of the document against itself, one schema changed / ${DIFF_PEER_LABEL} of it`,
+      set: "openapi",
+      value: diffRatio,
+      limit: 2,
+      unit: "ratio",
+      met: diffRatio <= 2,
+    });
 
   const m = results.machine;
   const lines: string[] = [];
@@ -239,6 +255,18 @@ export function formatReport(results: BenchResults): { table: string; summary: S
     of("openapi", "consumer"),
     "Consumer of that package: tsc --noEmit",
     OPERATIONS_PREFIX,
+  );
+  if (results.diff !== undefined) {
+    lines.push("");
+    lines.push(
+      `Diff: ${results.diff.document} split by sync --all, against a copy where ${results.diff.changedFile} gains a property.`,
+    );
+  }
+  generationTable(
+    of("openapi", "diff"),
+    "Drift report (npm run diff), with operations",
+    DIFF_PEER,
+    DIFF_PEER_LABEL,
   );
   targetList("json-schema", "Targets");
   targetList("openapi", "Targets, with operations");
