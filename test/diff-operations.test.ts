@@ -311,6 +311,22 @@ describeWithUpstream(
       });
     });
 
+    test("Markdown: the operations that break requests come first among the breaking ones, and survive a cut", () => {
+      const text = renderMarkdown(report, { from: "old", to: "new", maxBytes: 60_000 });
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(60_000);
+      const blocks = [...text.matchAll(/^##### `(\w+)`.*breaks (.*)$/gm)].map(
+        (m) => `${m[1]}: ${m[2]}`,
+      );
+      expect(blocks.slice(0, 6)).toEqual([
+        "create_form: requests and responses",
+        "create_template: requests and responses",
+        "get_profile: requests and responses",
+        "get_profiles: requests and responses",
+        "update_template: requests and responses",
+        "create_campaign: responses",
+      ]);
+    });
+
     test("every operation verdict agrees with tsc on the generated files: one assignment per operation and direction", async () => {
       const dir = mkdtempSync(join(tmpdir(), "kst-diff-ops-tsc-"));
       try {
