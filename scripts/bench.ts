@@ -36,6 +36,7 @@ import {
   type Consumer,
   type ConsumerProject,
 } from "./bench/consumer.js";
+import { benchDiff } from "./bench/diff.js";
 import { canMeasureMemory, measure, measurePipeline, type Sample } from "./bench/measure.js";
 import {
   formatReport,
@@ -72,6 +73,8 @@ Measures, interleaved and repeated, in one run:
                (a fresh server per sample), paired with a file importing nothing; and the package's tarball
                and unpacked size (npm pack --dry-run). The tag-entry cases are skipped, with a note, when
                the output has no tags/ folder (one file)
+  diff         npm run diff on that document against itself with one schema changed, against one cold
+               generate of it (scripts/bench/diff.ts)
 
 Options:
   --runs N         repetitions of each case (default: 5)
@@ -79,7 +82,7 @@ Options:
   --document FILE  the OpenAPI document for operations (default: $KLAVIYO_UPSTREAM_DOCUMENT or
                    ../shared/upstream/klaviyo-openapi-2026-07-15.json)
   --json FILE      where the results go as JSON (default: bench/results.json)
-  --only GROUPS    generation, consumer or operations, or a comma-separated list of them (default: all three);
+  --only GROUPS    generation, consumer, operations or diff, or a comma-separated list of them (default: all);
                    e.g. --only operations runs the operations part alone
   --command CMD    how to start generate (default: the "generate" script of package.json, minus npm itself);
                    extra options go here too, e.g. a layout of the output to measure
@@ -91,7 +94,7 @@ const ONE_TYPE = "PostCatalogItemCreateJobResponse";
 /** A key of ONE_TYPE that an editor's completion in `const x: ONE_TYPE = { ` must offer. */
 const ONE_TYPE_MEMBER = "data";
 
-const GROUPS = ["generation", "consumer", "operations"] as const;
+const GROUPS = ["generation", "consumer", "operations", "diff"] as const;
 type Group = (typeof GROUPS)[number];
 
 async function main(): Promise<number> {
@@ -127,7 +130,7 @@ async function main(): Promise<number> {
       `no schema set at ${schemas} (set KLAVIYO_UPSTREAM_SET or pass --schemas)`,
     );
   const document = resolve(values.document);
-  if (only.has("operations") && !existsSync(document))
+  if ((only.has("operations") || only.has("diff")) && !existsSync(document))
     throw new UsageError(
       `no OpenAPI document at ${document} (set KLAVIYO_UPSTREAM_DOCUMENT or pass --document)`,
     );
@@ -180,6 +183,20 @@ async function main(): Promise<number> {
       results.operations = operations.set;
       results.cases.push(...operations.cases);
       if (operations.skipped.length > 0) results.skipped = operations.skipped;
+    }
+    if (only.has("diff")) {
+      const diff = benchDiff({
+        generate,
+        diff: npmScript("diff"),
+        sync: npmScript("sync"),
+        document,
+        root: ROOT,
+        work,
+        scratch,
+        runs,
+      });
+      results.diff = diff.set;
+      results.cases.push(...diff.cases);
     }
     results.machine.loadAverageAfter = round2(loadavg()[0]!);
 

@@ -8,10 +8,14 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { judgedDeclarations } from "../scripts/diff/declarations.js";
 import { readSide } from "../scripts/diff/inputs.js";
 import { RULES } from "../scripts/diff/operations.js";
 import { driftSummaryLine, renderJson, renderMarkdown } from "../scripts/diff/render.js";
-import { diffSchemaSources, type DriftReport } from "../scripts/diff/report.js";
+import { diffPreparedSets, diffSchemaSources, type DriftReport } from "../scripts/diff/report.js";
+import { operationVerdicts } from "../scripts/diff/verdict.js";
+import { emitDeclarations } from "../scripts/pipeline/emit.js";
+import { prepareSchemaSet, type PreparedSet } from "../scripts/pipeline/prepare.js";
 import { tscFailingLines, writeGeneratedSides } from "./helpers/tsc-lines.js";
 import { describeWithUpstream, hasUpstreamOpenApi, UPSTREAM_OPENAPI } from "./helpers/upstream.js";
 
@@ -307,6 +311,22 @@ describeWithUpstream(
       });
     });
 
+    test("Markdown: the operations that break requests come first among the breaking ones, and survive a cut", () => {
+      const text = renderMarkdown(report, { from: "old", to: "new", maxBytes: 60_000 });
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(60_000);
+      const blocks = [...text.matchAll(/^##### `(\w+)`.*breaks (.*)$/gm)].map(
+        (m) => `${m[1]}: ${m[2]}`,
+      );
+      expect(blocks.slice(0, 6)).toEqual([
+        "create_form: requests and responses",
+        "create_template: requests and responses",
+        "get_profile: requests and responses",
+        "get_profiles: requests and responses",
+        "update_template: requests and responses",
+        "create_campaign: responses",
+      ]);
+    });
+
     test("every operation verdict agrees with tsc on the generated files: one assignment per operation and direction", async () => {
       const dir = mkdtempSync(join(tmpdir(), "kst-diff-ops-tsc-"));
       try {
@@ -351,6 +371,77 @@ describeWithUpstream(
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  },
+);
+
+describeWithUpstream(
+  "one schema changed on the 2026-07-15 document: only what the change reaches is emitted and compiled",
+  UPSTREAM_OPENAPI,
+  hasUpstreamOpenApi,
+  () => {
+    const CHANGED = "klaviyo-postcatalogitemcreatejobresponse-schema.json";
+    let oldSide: PreparedSet;
+    let newSide: PreparedSet;
+    beforeAll(async () => {
+      const before = readSide(UPSTREAM_OPENAPI);
+      const files = before.files.map((f) => {
+        if (f.fileName !== CHANGED) return f;
+        const body = JSON.parse(f.text);
+        body.properties.note = { type: "string" };
+        body.properties.data.properties.attributes.properties.status.enum.push("archived");
+        return { ...f, text: JSON.stringify(body, null, 2) };
+      });
+      oldSide = await prepareSchemaSet(before.dir, before.files);
+      newSide = await prepareSchemaSet(before.dir, files);
+    });
+
+    test("PostCatalogItemCreateJobResponse gains a property and a status value: bulk_create_catalog_items breaks responses, from a few parts", async () => {
+      const progress: string[] = [];
+      const report = await diffPreparedSets(oldSide, newSide, (l) => progress.push(l));
+      expect(line("one-changed", report)).toBe(
+        "one-changed major bulk_create_catalog_items:changed:-R[response-property-added,response-property-enum-value-added]",
+      );
+      expect(report.schemas.map((s) => [s.name, s.breaks])).toEqual([
+        ["PostCatalogItemCreateJobResponse", { readers: true, writers: false }],
+      ]);
+      const counts = /declarations: (\d+) of (\d+) old, (\d+) of (\d+) new/
+        .exec(progress.join("\n"))!
+        .slice(1)
+        .map(Number);
+      expect(counts[0]).toBeLessThan(50);
+      expect(counts[2]).toBeLessThan(50);
+      expect([counts[1], counts[3]]).toEqual([1721, 1721]);
+    });
+
+    test("the parts give the verdicts the whole files give", async () => {
+      const plan = {
+        schemas: ["PostCatalogItemCreateJobResponse"],
+        requestSchemas: [],
+        responseSchemas: [],
+        operations: ["bulk_create_catalog_items", "get_catalog_item", "create_catalog_item"],
+      };
+      const roots = [
+        { container: "schemas" as const, name: "PostCatalogItemCreateJobResponse" },
+        ...plan.operations.map((name) => ({ container: "operations" as const, name })),
+      ];
+      const [oldSet, newSet] = [oldSide.normalized, newSide.normalized];
+      const parts = operationVerdicts(
+        judgedDeclarations(oldSet, roots, { source: "old" }).text,
+        judgedDeclarations(newSet, roots, { source: "new" }).text,
+        plan,
+      );
+      const whole = operationVerdicts(
+        await emitDeclarations(oldSet, { source: "old" }),
+        await emitDeclarations(newSet, { source: "new" }),
+        plan,
+      );
+      expect(parts).toEqual(whole);
+      expect(whole.operations.get("bulk_create_catalog_items")).toEqual({
+        requests: false,
+        responses: true,
+        keys: [],
+      });
     });
   },
 );

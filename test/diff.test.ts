@@ -415,7 +415,7 @@ describe("sides given as git revisions", () => {
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).schemas.map((s: SchemaDrift) => s.name)).toEqual(["B"]);
     expect(run.stderr).toMatch(
-      /^diff: HEAD:schemas \(3 files\) → schemas\/ \(3 files\)\ndiff: 3 schemas in HEAD:schemas, 3 in schemas\ndiff: emitting both sides and asking the compiler about 1 schemas\ndrift: 1 changed \(1 breaking\) → major \(\d+\.\d\ds\)\n$/,
+      /^diff: HEAD:schemas \(3 files\) → schemas\/ \(3 files\)\ndiff: 3 schemas in HEAD:schemas, 3 in schemas\ndiff: emitting both sides and asking the compiler about 1 schemas \(declarations: 3 of 3 old, 3 of 3 new\)\ndrift: 1 changed \(1 breaking\) → major \(\d+\.\d\ds\)\n$/,
     );
     const bad = spawnSync(TSX, [join(ROOT, "scripts", "diff.ts"), "--from", "nowhere"], {
       cwd: repo,

@@ -8,8 +8,8 @@ import { median, type Sample } from "./measure.js";
 export interface CaseResult {
   id: string;
   label: string;
-  /** generate and its peers; tsc on consumers of the package; tsserver on a consumer's file. */
-  group: "generation" | "consumer" | "tsserver";
+  /** generate and its peers; tsc on consumers of the package; tsserver on a consumer's file; the drift report. */
+  group: "generation" | "consumer" | "tsserver" | "diff";
   /** The input: the JSON Schema set (components only), or the OpenAPI document with its operations. */
   set: "json-schema" | "openapi";
   samples: Sample[];
@@ -99,6 +99,8 @@ export interface BenchResults {
   skipped?: SkippedCase[];
   /** Present when the operations part ran. */
   operations?: OperationsSet;
+  /** Present when the diff part ran: the document, and the schema file its new side changes. */
+  diff?: { document: string; changedFile: string };
   summary?: Summary;
 }
 
@@ -145,6 +147,10 @@ const ISSUE_12_TARGETS: readonly (readonly [string, string, number])[] = [
 const PEER = "json-schema-to-typescript";
 const OPERATIONS_PEER = `${OPERATIONS_PREFIX}openapi-typescript-cli`;
 const OPERATIONS_PEER_LABEL = "openapi-typescript CLI + prettier";
+/** The diff part (bench/diff.ts): the one-changed diff, and the cold generate it is measured against. */
+const DIFF_CASE = "diff-one-changed";
+const DIFF_PEER = "diff-generate-cold";
+const DIFF_PEER_LABEL = "cold generate";
 
 export function formatReport(results: BenchResults): { table: string; summary: Summary } {
   const medians: Summary["medians"] = {};
@@ -237,6 +243,16 @@ export function formatReport(results: BenchResults): { table: string; summary: S
   // Issue 12 (cheap to consume): the extra tsc time of a consumer of the package with operations.
   for (const [name, id, limit] of ISSUE_12_TARGETS)
     addCost(`issue 12: ${name}: extra tsc time`, "openapi", OPERATIONS_PREFIX + id, limit);
+  const diffRatio = ratio(DIFF_CASE, DIFF_PEER);
+  if (diffRatio !== undefined)
+    targets.push({
+      name: `operations: diff of the document against itself, one schema changed / ${DIFF_PEER_LABEL} of it`,
+      set: "openapi",
+      value: diffRatio,
+      limit: 2,
+      unit: "ratio",
+      met: diffRatio <= 2,
+    });
 
   const m = results.machine;
   const lines: string[] = [];
@@ -414,6 +430,18 @@ export function formatReport(results: BenchResults): { table: string; summary: S
       "  +: the median over rounds of (this case − the baseline), both measured in the same round.",
     );
 
+  if (results.diff !== undefined) {
+    lines.push("");
+    lines.push(
+      `Diff: ${results.diff.document} split by sync --all, against a copy where ${results.diff.changedFile} gains a property.`,
+    );
+  }
+  generationTable(
+    of("openapi", "diff"),
+    "Drift report (npm run diff), with operations",
+    DIFF_PEER,
+    DIFF_PEER_LABEL,
+  );
   targetList("json-schema", "Targets");
   targetList("openapi", "Targets, with operations");
   return { table: lines.join("\n"), summary: { medians, paired, targets, notMeasured } };

@@ -58,6 +58,8 @@ export type Comparison =
 
 /** Compares one schema's body as written, old against new. `name` only labels errors. */
 export function compareSchemas(name: string, before: JsonObject, after: JsonObject): Comparison {
+  // Most schemas of a pair are untouched: equal as they stand, they need no canonical text.
+  if (jsonEqual(before, after)) return { kind: "same" };
   if (canonical(name, before, false) === canonical(name, after, false)) return { kind: "same" };
   if (canonical(name, before, true) === canonical(name, after, true)) return { kind: "docs" };
   const details: Detail[] = [];
@@ -88,6 +90,24 @@ export function canonical(name: string, schema: Json, withoutDocs: boolean): str
     return out;
   });
   return stableStringify(rebuilt);
+}
+
+/**
+ * Whether two JSON values are equal as they stand (same keys, same array order). Equal values have equal
+ * canonical texts, so this is a quick "same" for the common case; unequal ones may still be the same schema.
+ */
+export function jsonEqual(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i]!, b[i]!)) return false;
+    return true;
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!Object.hasOwn(b, key) || !jsonEqual(a[key]!, b[key]!)) return false;
+  return true;
 }
 
 /** JSON with object keys in code-unit order, built as text so no key (not even `__proto__`) is special. */

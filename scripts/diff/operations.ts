@@ -8,7 +8,7 @@
 import { byCodeUnit, isObject, type Json, type JsonObject } from "../pipeline/json.js";
 import type { ResolvedComponent, ResolvedOperation, ResolvedSchema } from "../pipeline/resolve.js";
 import { componentRefTokens } from "../pipeline/refs.js";
-import { canonical, compareSchemas, stableStringify, type Detail } from "./compare.js";
+import { canonical, compareSchemas, jsonEqual, stableStringify, type Detail } from "./compare.js";
 import { code, value } from "./markdown.js";
 
 export type OperationChange = "added" | "removed" | "changed" | "docs";
@@ -159,11 +159,7 @@ export function compareOperations(
         change: "changed",
         details: sortOperationDetails(details),
       });
-    else if (
-      docsOnly.changed ||
-      canonical(id, expand(before.operation, oldCtx), false) !==
-        canonical(id, expand(after.operation, newCtx), false)
-    )
+    else if (docsOnly.changed || docsDiffer(id, before.operation, after.operation, oldCtx, newCtx))
       out.push({
         ...base,
         method: after.method,
@@ -201,6 +197,18 @@ function deref(value: Json | undefined, ctx: Context): Json | undefined {
   );
   if (!match) return value;
   return ctx.components.get(`${match[1]}/${match[2]}`) ?? value;
+}
+
+/** Whether the operations, with their component references followed, differ at all (only docs can, here). */
+function docsDiffer(
+  id: string,
+  before: JsonObject,
+  after: JsonObject,
+  oldCtx: Context,
+  newCtx: Context,
+): boolean {
+  const [a, b] = [expand(before, oldCtx), expand(after, newCtx)];
+  return !jsonEqual(a, b) && canonical(id, a, false) !== canonical(id, b, false);
 }
 
 /** The operation with its component references followed, for the docs-only comparison. */

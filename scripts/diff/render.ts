@@ -157,8 +157,9 @@ function componentTable(report: DriftReport): string[] {
 const RESPONSE_DETAILS_SHOWN = 8;
 
 /**
- * The operations part: a table, then breaking operations (each with what a caller must change), added, other
- * changes and docs only. `level` is the heading level of the part's title.
+ * The operations part: a table, then breaking operations (each with what a caller must change; those that break
+ * requests before those that break responses only), added, other changes and docs only. `level` is the heading
+ * level of the part's title.
  */
 export function renderOperationSections(report: DriftReport, level: number): string[] {
   const operations = report.operations ?? [];
@@ -183,8 +184,12 @@ export function renderOperationSections(report: DriftReport, level: number): str
     "",
   );
   if (breaking.length > 0) {
+    // Those that break requests first: a caller must change code for them. A cut report (--max-bytes) keeps them.
     lines.push(`${heading}# Breaking operations (${breaking.length})`, "");
-    for (const o of breaking) lines.push(...operationBlock(o, `${heading}##`));
+    for (const o of breaking.filter((o) => o.breaks.requests))
+      lines.push(...operationBlock(o, `${heading}##`));
+    for (const o of breaking.filter((o) => !o.breaks.requests))
+      lines.push(...operationBlock(o, `${heading}##`));
   }
   const added = of("added");
   if (added.length > 0) {

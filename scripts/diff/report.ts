@@ -6,7 +6,7 @@
  * Each schema's *own* body is compared, not its closure: a change that reaches a schema only through a
  * `$ref` is reported once, on the referenced schema, whose `affects` lists every schema that reaches it.
  */
-import { emitDeclarations } from "../pipeline/emit.js";
+import type { PartId } from "../pipeline/emit.js";
 import { byCodeUnit } from "../pipeline/json.js";
 import type { SchemaFile } from "../pipeline/load.js";
 import { ownBody } from "../pipeline/normalize.js";
@@ -14,7 +14,7 @@ import { prepareSchemaSet, type PreparedSet } from "../pipeline/prepare.js";
 import { compareSchemas, type Detail } from "./compare.js";
 import { bottomUpOrder, dependentsIndex } from "./dependents.js";
 import { compareOperations, sortOperationDetails, type OperationDrift } from "./operations.js";
-import { compilerVerdicts, operationVerdicts, type Breaks } from "./verdict.js";
+import type { Breaks, OperationPlan } from "./verdict.js";
 
 export type ChangeKind = "added" | "removed" | "changed" | "docs";
 export type Semver = "major" | "minor" | "patch" | "none";
@@ -153,13 +153,6 @@ export async function diffPreparedSets(
   if (toJudge.length > 0 || operationsToJudge.length > 0) {
     // Docs-only schemas are judged too: their own body cannot break anyone, but the compiler sees the whole
     // type, and if a referenced schema breaks it, the verdict should say so rather than contradict it.
-    progress(
-      `diff: emitting both sides and asking the compiler about ${toJudge.length} schemas${withOperations ? ` and ${operationsToJudge.length} operations` : ""}`,
-    );
-    const [oldDeclarations, newDeclarations] = [
-      await emitDeclarations(oldSet, { source: oldSet.dir }),
-      await emitDeclarations(newSet, { source: newSet.dir }),
-    ];
     // Also judged (not reported): the schemas between a changed one and its dependents, so that every
     // comparison is made bottom-up (see verdict.ts for why the order matters).
     const judged = toJudge.map((e) => e.name);
@@ -169,25 +162,43 @@ export async function diffPreparedSets(
         .filter((name) => oldByName.has(name) && newByName.has(name)),
     );
     const schemaOrder = bottomUpOrder(newSet.schemas, evaluate);
+    const variantOrder = (direction: "request" | "response") => {
+      const oldNames = new Set(oldSet.variants[direction].map((s) => s.name));
+      const wanted = new Set(
+        newSet.variants[direction]
+          .map((s) => s.name)
+          .filter((name) => oldNames.has(name) && evaluate.has(name)),
+      );
+      return bottomUpOrder(newSet.variants[direction], wanted);
+    };
+    const plan: OperationPlan = {
+      schemas: schemaOrder,
+      requestSchemas: withOperations ? variantOrder("request") : [],
+      responseSchemas: withOperations ? variantOrder("response") : [],
+      operations: operationsToJudge.map((o) => o.operationId),
+    };
+    // Only what is judged, and what its types refer to, is emitted and compiled (declarations.ts): an
+    // unchanged operation or schema that no judged type reaches needs no verdict.
+    const roots: PartId[] = [
+      ...plan.schemas.map((name) => ({ container: "schemas" as const, name })),
+      ...plan.requestSchemas.map((name) => ({ container: "requestSchemas" as const, name })),
+      ...plan.responseSchemas.map((name) => ({ container: "responseSchemas" as const, name })),
+      ...plan.operations.map((name) => ({ container: "operations" as const, name })),
+    ];
+    // TypeScript and the emitter load only when something is to be judged: a run with no change never needs them.
+    const { judgedDeclarations } = await import("./declarations.js");
+    const { compilerVerdicts, operationVerdicts } = await import("./verdict.js");
+    const [oldDeclarations, newDeclarations] = [
+      judgedDeclarations(oldSet, roots, { source: oldSet.dir }),
+      judgedDeclarations(newSet, roots, { source: newSet.dir }),
+    ];
+    progress(
+      `diff: emitting both sides and asking the compiler about ${toJudge.length} schemas${withOperations ? ` and ${operationsToJudge.length} operations` : ""} (declarations: ${oldDeclarations.parts} of ${oldDeclarations.of} old, ${newDeclarations.parts} of ${newDeclarations.of} new)`,
+    );
     let verdicts: Map<string, Breaks>;
     if (withOperations) {
       // One Program for schemas, direction variants and operations, judged in that order.
-      const variantOrder = (direction: "request" | "response") => {
-        const oldNames = new Set(oldSet.variants[direction].map((s) => s.name));
-        const wanted = new Set(
-          newSet.variants[direction]
-            .map((s) => s.name)
-            .filter((name) => oldNames.has(name) && evaluate.has(name)),
-        );
-        return bottomUpOrder(newSet.variants[direction], wanted);
-      };
-      const judgedOperations = operationsToJudge.map((o) => o.operationId);
-      const result = operationVerdicts(oldDeclarations, newDeclarations, {
-        schemas: schemaOrder,
-        requestSchemas: variantOrder("request"),
-        responseSchemas: variantOrder("response"),
-        operations: judgedOperations,
-      });
+      const result = operationVerdicts(oldDeclarations.text, newDeclarations.text, plan);
       verdicts = result.schemas;
       for (const o of operationsToJudge) {
         const verdict = result.operations.get(o.operationId)!;
@@ -207,7 +218,7 @@ export async function diffPreparedSets(
         ]);
       }
     } else {
-      verdicts = compilerVerdicts(oldDeclarations, newDeclarations, schemaOrder);
+      verdicts = compilerVerdicts(oldDeclarations.text, newDeclarations.text, schemaOrder);
     }
     for (const entry of toJudge) entry.breaks = verdicts.get(entry.name)!;
   }

@@ -90,6 +90,9 @@ const libFiles = new Map<string, ts.SourceFile>();
 
 function inMemoryProgram(files: Map<string, string>): ts.Program {
   const host = ts.createCompilerHost(VERDICT_COMPILER_OPTIONS, true);
+  // As tsc does: JSDoc is parsed only where it can carry types (JavaScript files), not in the doc comments
+  // of the declarations or of TypeScript's lib, which are most of what there is to parse.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const getSourceFile = host.getSourceFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   const readFile = host.readFile.bind(host);
