@@ -44,6 +44,8 @@ import {
   type BenchResults,
   type CaseResult,
   type EditorSample,
+  LAYOUT_PREFIX,
+  type LayoutResult,
   type OperationsSet,
   type PackedSize,
   type SkippedCase,
@@ -51,6 +53,7 @@ import {
 import { CARET, timeToFirstCompletion, withCaret } from "./bench/tsserver.js";
 import { buildCommands, ROOT } from "./build.js";
 import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
+import { LAYOUTS } from "./pipeline/entries.js";
 import { PRETTIER_OPTIONS } from "./pipeline/format.js";
 
 const HELP = `Usage: npm run bench -- [options]
@@ -75,6 +78,10 @@ Measures, interleaved and repeated, in one run:
                the output has no tags/ folder (one file)
   diff         npm run diff on that document against itself with one schema changed, against one cold
                generate of it (scripts/bench/diff.ts)
+  layouts      the package generate makes from that document in each --layout (one-file, by-declaration,
+               by-closure): its files and size, tsc --noEmit on a consumer importing one type from the root
+               and from the Catalogs entry (skipLibCheck on and off), and tsserver's time to the first
+               completion there, each paired with the consumer with no import of its round
 
 Options:
   --runs N         repetitions of each case (default: 5)
@@ -94,7 +101,7 @@ const ONE_TYPE = "PostCatalogItemCreateJobResponse";
 /** A key of ONE_TYPE that an editor's completion in `const x: ONE_TYPE = { ` must offer. */
 const ONE_TYPE_MEMBER = "data";
 
-const GROUPS = ["generation", "consumer", "operations", "diff"] as const;
+const GROUPS = ["generation", "consumer", "operations", "diff", "layouts"] as const;
 type Group = (typeof GROUPS)[number];
 
 async function main(): Promise<number> {
@@ -130,7 +137,7 @@ async function main(): Promise<number> {
       `no schema set at ${schemas} (set KLAVIYO_UPSTREAM_SET or pass --schemas)`,
     );
   const document = resolve(values.document);
-  if ((only.has("operations") || only.has("diff")) && !existsSync(document))
+  if ((only.has("operations") || only.has("diff") || only.has("layouts")) && !existsSync(document))
     throw new UsageError(
       `no OpenAPI document at ${document} (set KLAVIYO_UPSTREAM_DOCUMENT or pass --document)`,
     );
@@ -183,6 +190,11 @@ async function main(): Promise<number> {
       results.operations = operations.set;
       results.cases.push(...operations.cases);
       if (operations.skipped.length > 0) results.skipped = operations.skipped;
+    }
+    if (only.has("layouts")) {
+      const layouts = await benchLayouts(generate, document, work, scratch, runs);
+      results.layouts = layouts.layouts;
+      results.cases.push(...layouts.cases);
     }
     if (only.has("diff")) {
       const diff = benchDiff({
@@ -377,9 +389,18 @@ function checkWarmIsCold(
 ): void {
   const coldOut = `${warmOut}-cold`;
   runOnce([...generate, "--schemas", schemas, "--out", coldOut, "--quiet", "--no-cache"], scratch);
-  const same = readdirSync(warmOut).every(
-    (f) => readFileSync(join(warmOut, f), "utf8") === readFileSync(join(coldOut, f), "utf8"),
-  );
+  // Every file, in the subfolders of entry points too, and the same list of files on both sides.
+  const list = (dir: string) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+      .sort();
+  const files = list(warmOut);
+  const same =
+    JSON.stringify(files) === JSON.stringify(list(coldOut)) &&
+    files.every(
+      (f) => readFileSync(join(warmOut, f), "utf8") === readFileSync(join(coldOut, f), "utf8"),
+    );
   if (!same)
     throw new Error(
       "bench: the warm one-changed output differs from a cold run on the same schemas: the cache is wrong",
@@ -767,6 +788,124 @@ interface EditorCase {
  * Each case's file in a project of its own under `root` (skipLibCheck on), then, interleaved like the tsc
  * cases, a fresh tsserver per sample, timed from `open` to the first completion; paired with the first case.
  */
+/**
+ * The layouts part: the document split once (untimed), generated in each layout (untimed), and for each the
+ * consumer cost of one type from the root and from the Catalogs entry, in tsc and in tsserver, each layout's
+ * cases paired with a consumer with no import measured in the same rounds.
+ */
+async function benchLayouts(
+  generate: string[],
+  document: string,
+  work: string,
+  scratch: string,
+  runs: number,
+): Promise<{ layouts: LayoutResult[]; cases: CaseResult[] }> {
+  const split = join(work, "layouts-split");
+  progress(`bench: layouts, splitting ${document} into ${split} (npm run sync, untimed)`);
+  runOnce(
+    [
+      ...npmScript("sync"),
+      "--from",
+      document,
+      "--all",
+      "--out",
+      split,
+      "--lock",
+      `${split}.lock.json`,
+      "--quiet",
+    ],
+    scratch,
+  );
+  const layouts: LayoutResult[] = [];
+  const cases: CaseResult[] = [];
+  for (const layout of LAYOUTS) {
+    const generated = join(work, `layout-${layout}`);
+    progress(`bench: layouts, generating ${layout} (untimed)`);
+    runOnce(
+      [
+        ...generate,
+        "--schemas",
+        split,
+        "--out",
+        generated,
+        "--no-cache",
+        "--quiet",
+        "--layout",
+        layout,
+      ],
+      scratch,
+    );
+    const prefix = `${LAYOUT_PREFIX}${layout}-`;
+    const root = join(work, `layout-${layout}-consumers`);
+    const name = installPackage(root, ROOT, generated);
+    const hasTags = tagSlugs(generated).includes(ONE_TAG);
+    const tagSpecifier = `${name}/${ONE_TAG}`;
+    const projects: ConsumerProject[] = [true, false].flatMap((skipLibCheck) => [
+      baselineProject(skipLibCheck),
+      rootProject(name, 1, [ONE_TYPE], skipLibCheck),
+      ...(hasTags
+        ? [
+            {
+              id: tscId("tag-imports-1", skipLibCheck),
+              label: `one type from a tag entry (${tagSpecifier})`,
+              imports: [{ specifier: tagSpecifier, names: [ONE_TYPE] }],
+              skipLibCheck,
+            },
+          ]
+        : []),
+    ]);
+    cases.push(
+      ...runTscConsumers(
+        setUpConsumers(root, projects),
+        prefix,
+        "openapi",
+        scratch,
+        runs,
+        `layout ${layout}, tsc`,
+      ).map((c) => ({ ...c, group: "layouts" as const })),
+    );
+    const editorCases: EditorCase[] = [
+      {
+        id: `${prefix}tsserver-baseline`,
+        row: "no import",
+        source: [
+          "interface Local {",
+          "  ready: boolean;",
+          "}",
+          `export const x: Local = { ${CARET} };`,
+          "",
+        ].join("\n"),
+        expectEntries: ["ready"],
+      },
+      {
+        id: `${prefix}tsserver-root`,
+        row: "one type from the root",
+        source: completionSource(name),
+        expectEntries: [ONE_TYPE_MEMBER],
+      },
+      ...(hasTags
+        ? [
+            {
+              id: `${prefix}tsserver-tag`,
+              row: "one type from a tag entry",
+              source: completionSource(tagSpecifier),
+              expectEntries: [ONE_TYPE_MEMBER],
+            },
+          ]
+        : []),
+    ];
+    cases.push(
+      ...(await benchEditor(editorCases, root, runs)).map((c) => ({
+        ...c,
+        group: "layouts" as const,
+      })),
+    );
+    const size = folderSize(generated);
+    layouts.push({ layout, prefix, files: size.files, bytes: size.bytes, tagEntries: hasTags });
+  }
+  return { layouts, cases };
+}
+
 async function benchEditor(
   editorCases: readonly EditorCase[],
   root: string,

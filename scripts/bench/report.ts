@@ -9,7 +9,7 @@ export interface CaseResult {
   id: string;
   label: string;
   /** generate and its peers; tsc on consumers of the package; tsserver on a consumer's file; the drift report. */
-  group: "generation" | "consumer" | "tsserver" | "diff";
+  group: "generation" | "consumer" | "tsserver" | "diff" | "layouts";
   /** The input: the JSON Schema set (components only), or the OpenAPI document with its operations. */
   set: "json-schema" | "openapi";
   samples: Sample[];
@@ -55,6 +55,18 @@ export interface PackedSize {
 
 /** Case ids of the operations part: the JSON Schema set's ids with this prefix. */
 export const OPERATIONS_PREFIX = "operations-";
+/** Case ids of the layouts part start with this, then the layout's name and "-". */
+export const LAYOUT_PREFIX = "layout-";
+
+/** One layout of the package made from the OpenAPI document (generate --layout). */
+export interface LayoutResult {
+  layout: string;
+  prefix: string;
+  files: number;
+  bytes: number;
+  /** Whether the output has the Catalogs entry (not in one-file). */
+  tagEntries: boolean;
+}
 
 /** The OpenAPI document of the operations part, and what sync split it into. */
 export interface OperationsSet {
@@ -99,6 +111,8 @@ export interface BenchResults {
   skipped?: SkippedCase[];
   /** Present when the operations part ran. */
   operations?: OperationsSet;
+  /** Present when the layouts part ran: each layout's output, its cases' ids starting with `prefix`. */
+  layouts?: LayoutResult[];
   /** Present when the diff part ran: the document, and the schema file its new side changes. */
   diff?: { document: string; changedFile: string };
   summary?: Summary;
@@ -442,6 +456,49 @@ export function formatReport(results: BenchResults): { table: string; summary: S
     DIFF_PEER,
     DIFF_PEER_LABEL,
   );
+  if (results.layouts !== undefined && results.layouts.length > 0) {
+    // Each cell: the extra time over the no-import consumer of the same layout and round.
+    const widths = [16, 16, 10, 10, 10, 10, 14, 14];
+    lines.push("");
+    lines.push(
+      "Layouts of that package (generate --layout), tsc and tsserver, +: paired extra time",
+    );
+    lines.push(
+      row(
+        [
+          "layout",
+          "files, size",
+          "root on",
+          "root off",
+          "tag on",
+          "tag off",
+          "tsserver root",
+          "tsserver tag",
+        ],
+        widths,
+      ),
+    );
+    for (const l of results.layouts) {
+      const tsc = (what: string, on: boolean) =>
+        cost(`${l.prefix}tsc-${what}-skiplibcheck-${on ? "on" : "off"}`) || "n/a";
+      lines.push(
+        row(
+          [
+            l.layout,
+            `${l.files}, ${kb(l.bytes)}`,
+            tsc("imports-1", true),
+            tsc("imports-1", false),
+            tsc("tag-imports-1", true),
+            tsc("tag-imports-1", false),
+            cost(`${l.prefix}tsserver-root`) || "n/a",
+            cost(`${l.prefix}tsserver-tag`) || "n/a",
+          ],
+          widths,
+        ),
+      );
+    }
+    lines.push("  n/a: one-file has no tag entry.");
+  }
   targetList("json-schema", "Targets");
   targetList("openapi", "Targets, with operations");
   return { table: lines.join("\n"), summary: { medians, paired, targets, notMeasured } };
