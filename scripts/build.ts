@@ -40,7 +40,7 @@ export const BUILD_DIR = process.env["KST_BUILD_DIR"]
   ? resolve(process.env["KST_BUILD_DIR"])
   : join(ROOT, ".cache", "build");
 /** Command lines that run.mjs can start from the build: scripts/<name>.ts. */
-export const COMMANDS = ["generate"];
+export const COMMANDS = ["generate", "diff"];
 /** Other entry points: worker threads. */
 const WORKERS = { "pool-worker": "scripts/pipeline/pool-worker.ts" };
 const VERSION_PLACEHOLDER = "__kst_build_version_placeholder_0123456789abcdef0123456789abcdef__";

@@ -43,7 +43,7 @@ test("the bundled generate writes what the source pipeline makes for the embedde
   expect(snapshotFolder(out)).toEqual(snapshotFolder("generated"));
   // It ran from the bundle built in the temp folder.
   const manifest = JSON.parse(readFileSync(join(BUILD_DIR, "current.json"), "utf8"));
-  expect(manifest.commands).toEqual(["generate"]);
+  expect(manifest.commands).toEqual(["generate", "diff"]);
   expect(existsSync(join(BUILD_DIR, manifest.dir, "generate.mjs"))).toBe(true);
 });
 

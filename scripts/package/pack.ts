@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { byCodeUnit } from "../pipeline/json.js";
+import { listFiles } from "../pipeline/write.js";
 
 const DOCS = ["CHANGELOG.md", "LICENSE", "README.md", "package.json"];
 
@@ -29,13 +30,6 @@ export function entrypoints(project = process.cwd()): string[] {
         .sort(byCodeUnit)
     : [];
   return [".", "./package.json", ...slugs.map((slug) => `./${slug}`)];
-}
-
-function listFiles(dir: string, prefix = ""): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-    return entry.isDirectory() ? listFiles(join(dir, entry.name), relative) : [relative];
-  });
 }
 
 export interface Packed {

@@ -271,7 +271,8 @@ export function compareOutput(
   return differences;
 }
 
-function listFiles(dir: string, prefix = ""): string[] {
+/** Every file under `dir`, subfolders included, as paths relative to it ("/"-separated). */
+export function listFiles(dir: string, prefix = ""): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
     return entry.isDirectory() ? listFiles(join(dir, entry.name), relative) : [relative];
