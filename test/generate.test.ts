@@ -9,17 +9,20 @@ import { join } from "node:path";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import { readSchemaFolder } from "../scripts/pipeline/load.js";
 import { compareOutput } from "../scripts/pipeline/write.js";
-import { copyFolder, hashFolder, runScript, snapshotFolder, tempDir } from "./helpers/cli.js";
+import {
+  copyFolder,
+  hashFolder,
+  runScript,
+  snapshotFolder,
+  tempDir,
+  DEFAULT_GENERATED_FILES,
+} from "./helpers/cli.js";
 
 const generateDefault = () => generateFromFiles("schemas", readSchemaFolder("schemas"));
-/** What generate writes for the embedded default: the root entry, the Catalogs entry, one shared module. */
+/** What generate returns for the embedded default: the root entry first, then the rest in code-unit order. */
 const DEFAULT_FILES = [
   ENTRY_FILE,
-  "index.d.mts",
-  "package.json",
-  "shared/catalogs.d.ts",
-  "tags/catalogs.d.mts",
-  "tags/catalogs.d.ts",
+  ...DEFAULT_GENERATED_FILES.filter((file) => file !== ENTRY_FILE),
 ];
 const SNAPSHOT_FILE = "test/__snapshots__/generate.test.ts.snap";
 /** A cache folder of the test's own, not yet created. */

@@ -75,3 +75,16 @@ export function copyFolder(from: string, to: string): string {
   cpSync(from, to, { recursive: true });
   return to;
 }
+
+/**
+ * What generate writes for the embedded default, in code-unit order: the root entry and its ESM companion, the
+ * folder's format file, the one shared module, and the Catalogs entry with its companion.
+ */
+export const DEFAULT_GENERATED_FILES = [
+  "index.d.mts",
+  "index.d.ts",
+  "package.json",
+  "shared/catalogs.d.ts",
+  "tags/catalogs.d.mts",
+  "tags/catalogs.d.ts",
+];
