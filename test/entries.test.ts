@@ -3,7 +3,7 @@
  * modules. Each declaration lives in one module only, an entry holds what its tag's paths reach and nothing
  * else, types reached through two entries are the same types, and the layout is deterministic and cached like
  * the single file. The fixture has two tags, a schema both reach, a path whose two methods have different tags,
- * an operation without a tag, and a schema no operation reaches.
+ * an operation without a tag, a schema no operation reaches, and one that refers to itself.
  */
 import { memoryCache } from "../scripts/pipeline/cache.js";
 import { referencesOf, slugOf } from "../scripts/pipeline/entries.js";
@@ -35,9 +35,10 @@ const ENTRIES: [string, unknown][] = [
     properties: { id: { type: "string" } },
     required: ["id"],
   }),
+  // A refers to itself: alone in a module (by-declaration), that module must still see its own declaration.
   schemaFile("A", {
     type: "object",
-    properties: { shared: ref("Shared"), a: { type: "string" } },
+    properties: { shared: ref("Shared"), a: { type: "string" }, next: ref("A") },
     required: ["shared"],
   }),
   schemaFile("B", {
@@ -94,6 +95,8 @@ const CHECKS: [string, string][] = [
   [`export type E4 = beta.ErrorBody<"create_b">["errors"];`, "ok"],
   [`export const v1: beta.B = { shared: { id: "1" }, b: 2 } satisfies root.B;`, "ok"],
   [`export const v2: beta.B = { shared: {}, b: 2 };`, "TS2741"],
+  [`export const v3: alpha.A = { shared: { id: "1" }, next: { shared: { id: "2" } } };`, "ok"],
+  [`export const v4: alpha.A = { shared: { id: "1" }, next: { next: {} } };`, "TS2741"],
 ];
 const CHECK_FILE = [
   'import type * as root from "./index";',

@@ -175,7 +175,8 @@ export function planEntries(input: EntryInput): PlannedFile[] {
   const references = new Map(
     input.members.map((m) => [
       keyOf(m),
-      referencesOf(m.text).filter((key) => byKey.has(key) && key !== keyOf(m)),
+      // A reference to itself stays: its module's local names must cover the member's own declaration too.
+      referencesOf(m.text).filter((key) => byKey.has(key)),
     ]),
   );
   const tagsOfRoute = new Map<string, Set<string>>();
