@@ -135,6 +135,7 @@ describe("the generate CLI", () => {
       "--no-cache",
       "--cache-dir DIR",
       "--threads N",
+      "--layout L",
       "--no-drift",
       "--quiet",
       "-h, --help",
@@ -170,6 +171,30 @@ describe("the generate CLI", () => {
     );
     expect(hashFolder(cacheDir)).toEqual(cache);
     expect(hashFolder(out)).toEqual(outBytes);
+  });
+
+  test("--layout one-file writes the single file; a layout that does not exist is a usage error", () => {
+    const out = join(tempDir(), "out");
+    const run = runScript("generate.ts", [
+      "--no-cache",
+      "--no-drift",
+      "--quiet",
+      "--layout",
+      "one-file",
+      "--out",
+      out,
+    ]);
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    expect(Object.keys(hashFolder(out))).toEqual(["index.d.mts", "index.d.ts", "package.json"]);
+    expect(readFileSync(join(out, ENTRY_FILE), "utf8")).toContain(
+      "\nexport interface operations {\n",
+    );
+    expect(runScript("generate.ts", ["--layout", "by-tag"])).toEqual({
+      status: 2,
+      stdout: "",
+      stderr:
+        'generate: error: --layout takes by-closure, by-declaration, one-file, not "by-tag" (see --help)\n',
+    });
   });
 
   test("an unknown option is a usage error (exit 2)", () => {
