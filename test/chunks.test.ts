@@ -12,12 +12,19 @@ import ts from "typescript";
 import {
   aliasLines,
   ChunkError,
+  finishMember,
   header,
+  partsOf,
+  planMember,
   spliceFrame,
   splitAliases,
+  splitFragments,
   splitMembers,
   wrapAliases,
+  wrapFragments,
   wrapMembers,
+  type Container,
+  type EmitInput,
 } from "../scripts/pipeline/chunks.js";
 import {
   OPENAPI_TS_OPTIONS,
@@ -31,7 +38,7 @@ import { formatDeclarations } from "../scripts/pipeline/format.js";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import { parseSchemaFiles, readSchemaFolder, type SchemaFile } from "../scripts/pipeline/load.js";
 import { normalizeSchemaSet } from "../scripts/pipeline/normalize.js";
-import { splitOpenApiDocument } from "../scripts/pipeline/openapi-split.js";
+import { splitOpenApiDocument, splitOpenApiLayout } from "../scripts/pipeline/openapi-split.js";
 import { resolveSchemaSet } from "../scripts/pipeline/resolve.js";
 import { expectError } from "./helpers/expect-error.js";
 import { inlineFiles, schemaFile } from "./helpers/fixtures.js";
@@ -182,6 +189,30 @@ describeWithUpstream(
   UPSTREAM_OPENAPI,
   hasUpstreamOpenApi,
   () => {
+    test("the whole document with its operations: in parts, as the whole file formatted at once", async () => {
+      // What npm run sync --all makes of it; the reference is every part emitted, spliced, then formatted in one
+      // prettier run (openapiTS() types operations without this project's variants and docs).
+      const files = splitOpenApiLayout(
+        UPSTREAM_OPENAPI,
+        JSON.parse(readFileSync(UPSTREAM_OPENAPI, "utf8")),
+        "openapi",
+      );
+      const set = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles("openapi", files)));
+      expect([set.schemas.length, set.operations.length]).toEqual([1290, 345]);
+      const expected = await formatDeclarations(await emitDeclarations(set, { source: "openapi" }));
+      expect((await generateFromFiles("openapi", files)).files.get(ENTRY_FILE)).toBe(expected);
+      // Most members need no prettier at all, and what does is a small part of the text.
+      const plans = partsOfSet(set).map(({ container, text }) => planMember(container, text));
+      const fragmentChars = plans
+        .flatMap((p) => p.fragments)
+        .reduce((n, f) => n + f.text.length, 0);
+      const memberChars = partsOfSet(set).reduce((n, p) => n + p.text.length, 0);
+      expect(plans.filter((p) => p.fragments.length === 0).length / plans.length).toBeGreaterThan(
+        0.8,
+      );
+      expect(fragmentChars / memberChars).toBeLessThan(0.1);
+    });
+
     test("all of its component schemas", async () => {
       const files = splitOpenApiDocument(
         UPSTREAM_OPENAPI,
@@ -194,6 +225,141 @@ describeWithUpstream(
     });
   },
 );
+
+/** Every member of a set as the emitter prints it, unformatted. */
+function partsOfSet(set: EmitInput) {
+  const emitter = createEmitter(set);
+  return partsOf(set).map((id) => emitter.part(id));
+}
+
+/** A member as the pipeline lays it out: what needs no prettier by the rule, its fragments by prettier. */
+async function laidOut(container: Container, text: string): Promise<string> {
+  const plan = planMember(container, text);
+  const formatted =
+    plan.fragments.length === 0
+      ? []
+      : splitFragments(await formatDeclarations(wrapFragments(plan.fragments)), plan.fragments);
+  return finishMember(plan, formatted);
+}
+
+/** The same member formatted by prettier, in its container. */
+async function byPrettier(container: Container, text: string): Promise<string> {
+  return splitMembers(container, await formatDeclarations(wrapMembers(container, [text])), 1)[0]!;
+}
+
+describe("what needs no prettier", () => {
+  // Members as the TypeScript printer writes them (4 spaces a level), each with what the rule must do with it.
+  const members: [Container, string, "all" | "part" | "none"][] = [
+    [
+      "schemas",
+      'A: {\n    /** @description One line. */\n    id: string;\n    tags?: ("a" | "b")[];\n};',
+      "all",
+    ],
+    // A doc comment line ending in whitespace: prettier keeps two trailing spaces (a Markdown line break).
+    [
+      "schemas",
+      "A: {\n    /**\n     * Two spaces:  \n     */\n    id: string;\n    n: number;\n};",
+      "part",
+    ],
+    ["schemas", "A: {\n    /**\n     * Tab:\t\n     */\n    id: string;\n};", "part"],
+    // A string with an escaped quote (prettier changes the quotes), numbers prettier rewrites.
+    [
+      "schemas",
+      'A: {\n    q: "say \\"hi\\"";\n    n: 1.50;\n    e: 1e+21;\n    ok: 1.5 | -2;\n};',
+      "part",
+    ],
+    // A quoted key that needs no quotes goes to prettier with the keys beside it.
+    [
+      "schemas",
+      'A: {\n    b: {\n        "a": string;\n        "b-c": string;\n    };\n    c: string;\n};',
+      "part",
+    ],
+    ["schemas", 'A: {\n    "123": string;\n    "4XX": string;\n    200: string;\n};', "none"],
+    // Long unions: on a line of their own when they fit there, else one member a line; arrays likewise.
+    [
+      "schemas",
+      `A: {\n    key?: ${["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((x) => `"${x.repeat(8)}"`).join(" | ")};\n};`,
+      "all",
+    ],
+    [
+      "schemas",
+      `A: {\n    key?: ${Array.from({ length: 12 }, (_, i) => `"value_${i}"`).join(" | ")} | null;\n};`,
+      "all",
+    ],
+    [
+      "operations",
+      `a: {\n    "fields[x]"?: (${Array.from({ length: 8 }, (_, i) => `"field_${i}"`).join(" | ")})[];\n};`,
+      "all",
+    ],
+    [
+      "operations",
+      `a: {\n    "fields[x]"?: (${Array.from({ length: 20 }, (_, i) => `"field_${i}"`).join(" | ")})[];\n};`,
+      "all",
+    ],
+    // What it does not lay out itself: unions of objects, intersections over lines, a union inside a union.
+    [
+      "schemas",
+      "A: {\n    data: ({\n        a: string;\n    } | {\n        b: string;\n    })[];\n};",
+      "part",
+    ],
+    [
+      "schemas",
+      'A: {\n    data: {\n        a: string;\n    } & components["schemas"]["B"];\n};',
+      "part",
+    ],
+    [
+      "schemas",
+      `A: {\n    x?: (${Array.from({ length: 12 }, (_, i) => `"value_${i}"`).join(" | ")}) | null;\n};`,
+      "part",
+    ],
+    [
+      "schemas",
+      "A: {\n    list: {\n        a: string;\n    }[];\n    maybe?: {\n        b: string;\n    } | null;\n};",
+      "all",
+    ],
+    ["schemas", "A: {\n    listOrNull: {\n        a: string;\n    }[] | null;\n};", "part"],
+    // Wide characters count twice: a line that may not fit goes to prettier.
+    ["schemas", `A: {\n    k: "${"é".repeat(45)}" | "x";\n};`, "part"],
+    // Not in the printer's shape at all: the member is one fragment.
+    ["schemas", "A: {\n  x: string;\n};", "none"],
+  ];
+  test.each(members)(
+    "%s member %#: the bytes prettier gives",
+    async (container, text, expected) => {
+      expect(await laidOut(container, text)).toBe(await byPrettier(container, text));
+      const plan = planMember(container, text);
+      const whole = plan.fragments.length === 1 && plan.pieces.join("") === "";
+      expect(plan.fragments.length === 0 ? "all" : whole ? "none" : "part").toBe(expected);
+    },
+  );
+
+  test("fragments come back in their wrappers, or not at all", async () => {
+    const fragments = [
+      { indent: 4, text: "a: string;" },
+      { indent: 8, text: "b: number;" },
+    ];
+    const formatted = await formatDeclarations(wrapFragments(fragments));
+    expect(splitFragments(formatted, fragments)).toEqual([
+      "    a: string;\n",
+      "        b: number;\n",
+    ]);
+    expectError(
+      () => splitFragments(formatted, fragments.slice(0, 1)),
+      "chunks: expected 1 formatted fragments, found 2",
+      ChunkError,
+    );
+    expectError(
+      () => splitFragments(formatted, [fragments[1]!, fragments[0]!]),
+      "chunks: a formatted fragment came back without its wrapper",
+      ChunkError,
+    );
+    expectError(
+      () => wrapFragments([{ indent: 4, text: "a: {\n\n};" }]),
+      "chunks: a fragment contains a blank line: a: {\n\n};",
+      ChunkError,
+    );
+  });
+});
 
 describe("the parts", () => {
   test("each emitted member is one member, with no blank line in it", async () => {

@@ -14,16 +14,19 @@ import {
   aliasLines,
   ChunkError,
   containersOf,
+  finishMember,
   frameText,
   header,
   partsOf,
+  planMember,
   splitAliases,
   spliceFrame,
-  splitMembers,
+  splitFragments,
   wrapAliases,
-  wrapMembers,
+  wrapFragments,
   type Container,
   type EmitInput,
+  type MemberPlan,
   type PartId,
 } from "./chunks.js";
 import type { EmittedPart, PartEmitter } from "./emit.js";
@@ -69,8 +72,10 @@ export interface GenerateOptions {
 
 /** Below this many members to make, worker threads cost more than they save (an incremental run). */
 const PARALLEL_MIN_MEMBERS = 100;
-/** Members per prettier call, by unformatted size: large enough that per-call overhead is small. */
+/** Members emitted between looks at the pool, by unformatted size. */
 const BATCH_CHARS = 24_000;
+/** Fragments per prettier call, by unformatted size: large enough that per-call overhead is small. */
+const FRAGMENT_BATCH_CHARS = 8_000;
 
 export async function generateFromFiles(
   dir: string,
@@ -205,30 +210,47 @@ async function declarationFile(
     job.catch(() => {});
     work.push(job);
   };
-  const formatMembers = (container: Container, batch: readonly EmittedPart[]) =>
+  const finish = (part: EmittedPart, formatted: string) => {
+    members[index.get(keyOf(part))!] = formatted;
+    const key = keys?.get(keyOf(part));
+    if (key)
+      cache!.putMember(
+        key.key,
+        part.readsOthers ? { text: formatted, closure: key.closure() } : { text: formatted },
+      );
+  };
+  // Members waiting for prettier's layout of their fragments, sent a batch at a time.
+  let pending: { part: EmittedPart; plan: MemberPlan }[] = [];
+  let pendingChars = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    const waiting = pending;
+    pending = [];
+    pendingChars = 0;
+    const fragments = waiting.flatMap((w) => w.plan.fragments);
     track(
-      pool
-        .format(
-          wrapMembers(
-            container,
-            batch.map((m) => m.text),
-          ),
-        )
-        .then((text) => {
-          splitMembers(container, text, batch.length).forEach((formatted, j) => {
-            const part = batch[j]!;
-            members[index.get(keyOf(part))!] = formatted;
-            const key = keys?.get(keyOf(part));
-            if (key)
-              cache!.putMember(
-                key.key,
-                part.readsOthers
-                  ? { text: formatted, closure: key.closure() }
-                  : { text: formatted },
-              );
-          });
-        }),
+      pool.format(wrapFragments(fragments)).then((text) => {
+        const formatted = splitFragments(text, fragments);
+        let at = 0;
+        for (const { part, plan } of waiting) {
+          finish(part, finishMember(plan, formatted.slice(at, at + plan.fragments.length)));
+          at += plan.fragments.length;
+        }
+      }),
     );
+  };
+  /** Lays out what needs no prettier at once; the fragments that do go to the pool in batches. */
+  const formatMembers = (container: Container, batch: readonly EmittedPart[]) => {
+    for (const part of batch) {
+      const plan = planMember(container, part.text);
+      if (plan.fragments.length === 0) finish(part, finishMember(plan, []));
+      else {
+        pending.push({ part, plan });
+        for (const fragment of plan.fragments) pendingChars += fragment.text.length;
+      }
+    }
+    if (pendingChars >= FRAGMENT_BATCH_CHARS) flush();
+  };
   try {
     // The frame and the aliases need no emitter: they go first, while the emitter loads.
     if (frame === undefined)
@@ -264,6 +286,7 @@ async function declarationFile(
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    flush();
     await Promise.all(work);
   } finally {
     if (pool !== preloaded) void pool.close(); // as above
