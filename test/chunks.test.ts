@@ -150,6 +150,9 @@ describe("formatting in parts gives the reference bytes", () => {
   test("tricky fixtures: quoted and prototype-named keys, blank lines in JSDoc, long names, allOf, discriminators", async () => {
     const expected = await reference("fixture", TRICKY);
     expect((await generateFromFiles("fixture", TRICKY)).files.get(ENTRY_FILE)).toBe(expected);
+    // Through a worker thread too: the set is copied to it, "__proto__" and all.
+    const threaded = await generateFromFiles("fixture", TRICKY, undefined, { threads: 1 });
+    expect(threaded.files.get(ENTRY_FILE)).toBe(expected);
     expect(expected).toContain("__proto__?: number;");
     // The long name's alias is wrapped by prettier onto a second line, and splitAliases keeps it whole.
     expect(expected).toContain(
@@ -177,10 +180,20 @@ describe("formatting in parts gives the reference bytes", () => {
 });
 
 describeWithUpstream("formatting in parts, catalog scale", UPSTREAM_SET, hasUpstreamSet, () => {
+  let files: SchemaFile[] = [];
+  let expected = "";
+  beforeAll(async () => {
+    files = readSchemaFolder(UPSTREAM_SET);
+    expected = await reference(UPSTREAM_SET, files);
+  });
+
   test("the whole upstream set, in this thread", async () => {
-    const files = readSchemaFolder(UPSTREAM_SET);
-    const expected = await reference(UPSTREAM_SET, files);
     expect((await generateFromFiles(UPSTREAM_SET, files)).files.get(ENTRY_FILE)).toBe(expected);
+  });
+
+  test("the whole upstream set, emitted on a worker thread and laid out here", async () => {
+    const result = await generateFromFiles(UPSTREAM_SET, files, undefined, { threads: 1 });
+    expect(result.files.get(ENTRY_FILE)).toBe(expected);
   });
 });
 

@@ -51,6 +51,10 @@ const CONTAINER_DOCS: Partial<Record<Container, string>> = {
     "/** Component schemas as a response carries them, where that differs from components: writeOnly keys left out. */",
 };
 
+/** prettier's line width (format.ts). */
+const PRINT_WIDTH = 100;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
 /** One member of one container of the file. */
 export interface PartId {
   container: Container;
@@ -186,6 +190,21 @@ export function splitMembers(container: Container, formatted: string, count: num
   return members.map((member) => member + "\n");
 }
 
+/**
+ * An alias line that prettier leaves as it is: one that fits in 100 columns, with a plain name and a key of
+ * printable ASCII without escapes (prettier may change the quotes around an escaped one). The others go to
+ * prettier, which may wrap them (wrapAliases()).
+ */
+export function aliasInFinalForm(line: string): boolean {
+  return (
+    line.length <= PRINT_WIDTH &&
+    /^export type [A-Za-z_$][A-Za-z0-9_$]* = components\["schemas"\]\["[\x20-\x7e]*"\];$/.test(
+      line,
+    ) &&
+    !line.includes("\\")
+  );
+}
+
 /** Alias lines are statements of their own; a formatted one may wrap onto an indented second line. */
 export function wrapAliases(lines: readonly string[]): string {
   return lines.map((line) => line + "\n").join("");
@@ -262,9 +281,6 @@ export interface MemberPlan {
   pieces: string[];
   fragments: Fragment[];
 }
-
-const PRINT_WIDTH = 100;
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** The member's own columns in the file: `components` members sit one level deeper. */
 export function memberIndent(container: Container): number {

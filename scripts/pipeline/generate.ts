@@ -11,6 +11,7 @@
 import { basename, resolve } from "node:path";
 import { hashOf, type GenerateCache } from "./cache.js";
 import {
+  aliasInFinalForm,
   aliasLines,
   ChunkError,
   containersOf,
@@ -74,6 +75,8 @@ export interface GenerateOptions {
 const PARALLEL_MIN_MEMBERS = 100;
 /** Members emitted between looks at the pool, by unformatted size. */
 const BATCH_CHARS = 24_000;
+/** Parts per request to a worker's emitter: small enough that this thread gets work back early and often. */
+const EMIT_BATCH_PARTS = 32;
 /** Fragments per prettier call, by unformatted size: large enough that per-call overhead is small. */
 const FRAGMENT_BATCH_CHARS = 8_000;
 
@@ -95,10 +98,16 @@ export async function generateFromFiles(
       reused: { run: true, members: cached.schemaCount },
     };
   }
-  // With parts of an earlier run at hand, this run will make few: a worker loads TypeScript and prettier for
-  // them while this thread reads and resolves the set.
+  // Workers load TypeScript while this thread reads and resolves the set. With parts of an earlier run at hand,
+  // this run will make few: one worker, with prettier too. Otherwise the workers emit everything, and this
+  // thread lays out what they give back (declarationFile).
+  const threads = options.threads ?? 0;
   const preloaded =
-    cache?.warm && (options.threads ?? 0) > 0 ? createPool(1, { preload: true }) : undefined;
+    threads === 0
+      ? undefined
+      : cache?.warm
+        ? createPool(1, { preload: true })
+        : createPool(threads, { preload: "emitter" });
   try {
     const { resolved, normalized } = options.prepared ?? (await prepareSchemaSet(dir, files));
     const declarations = await declarationFile(normalized, source, options, preloaded).catch(
@@ -154,8 +163,9 @@ function runCacheKey(dir: string, source: string, files: readonly SchemaFile[]):
 
 /**
  * Emits and formats the declaration file in parts, reusing cached parts. Few parts to make: one request
- * to the emitter (in the preloaded worker, or here), then prettier. Many: this thread emits batch by batch
- * while worker threads format the batches already emitted. A batch holds parts of one container.
+ * to the emitter (in the preloaded worker, or here), then prettier there. Many: the workers emit batch by
+ * batch (or, without workers, this thread does) while this thread lays out each batch that comes back and
+ * formats the fragments that need prettier (chunks.ts).
  */
 async function declarationFile(
   set: NormalizedSet,
@@ -179,7 +189,7 @@ async function declarationFile(
     return hit.text;
   });
   const formattedAliases: (string | undefined)[] = aliases.map((line) =>
-    cache?.getPart(hashOf("alias", line)),
+    aliasInFinalForm(line) ? `${line}\n` : cache?.getPart(hashOf("alias", line)),
   );
   let frame = cache?.getPart(frameKey);
   const missing = parts.filter((_, i) => members[i] === undefined);
@@ -203,6 +213,9 @@ async function declarationFile(
 
   const few = missing.length < PARALLEL_MIN_MEMBERS;
   const pool = preloaded ?? createPool(few ? 0 : (options.threads ?? 0));
+  // Where prettier runs: with few parts, where they were emitted; with many, in this thread, which is free
+  // while the workers emit (and the workers need not load prettier at all).
+  const formatter = few || pool.threads === 0 ? pool : createPool(0);
   const index = new Map(parts.map((id, i) => [keyOf(id), i]));
   const work: Promise<void>[] = [];
   // Awaited together below; until then a failure must not count as unhandled.
@@ -229,7 +242,7 @@ async function declarationFile(
     pendingChars = 0;
     const fragments = waiting.flatMap((w) => w.plan.fragments);
     track(
-      pool.format(wrapFragments(fragments)).then((text) => {
+      formatter.format(wrapFragments(fragments)).then((text) => {
         const formatted = splitFragments(text, fragments);
         let at = 0;
         for (const { part, plan } of waiting) {
@@ -252,10 +265,26 @@ async function declarationFile(
     if (pendingChars >= FRAGMENT_BATCH_CHARS) flush();
   };
   try {
+    const emitted: Promise<void>[] = [];
+    if (!few && pool.threads > 0) {
+      // All batches at once: each worker takes the next when it is done with one, and gets the set with its
+      // first. This thread lays each out as it comes back.
+      const input = emitInput(set);
+      for (let at = 0; at < missing.length; at += EMIT_BATCH_PARTS) {
+        const job = pool
+          .emit({ input, parts: missing.slice(at, at + EMIT_BATCH_PARTS) })
+          .then((reply) => {
+            for (const [container, batch] of byContainer(reply.parts))
+              formatMembers(container, batch);
+          });
+        track(job);
+        emitted.push(job);
+      }
+    }
     // The frame and the aliases need no emitter: they go first, while the emitter loads.
     if (frame === undefined)
       track(
-        pool.format(frameRaw).then((formatted) => {
+        formatter.format(frameRaw).then((formatted) => {
           frame = formatted;
           cache?.putPart(frameKey, formatted);
         }),
@@ -264,7 +293,7 @@ async function declarationFile(
     if (aliasIndexes.length > 0) {
       const lines = aliasIndexes.map((i) => aliases[i]!);
       track(
-        pool.format(wrapAliases(lines)).then((text) => {
+        formatter.format(wrapAliases(lines)).then((text) => {
           splitAliases(text, lines.length).forEach((formatted, j) => {
             formattedAliases[aliasIndexes[j]!] = formatted;
             cache?.putPart(hashOf("alias", lines[j]!), formatted);
@@ -277,6 +306,8 @@ async function declarationFile(
         const reply = await pool.emit({ input: emitContext(set, missing, keys), parts: missing });
         for (const [container, batch] of byContainer(reply.parts)) formatMembers(container, batch);
       }
+    } else if (pool.threads > 0) {
+      await Promise.all(emitted);
     } else {
       const { createEmitter } = await import("./emit.js");
       const emitter = createEmitter(set);
@@ -290,8 +321,27 @@ async function declarationFile(
     await Promise.all(work);
   } finally {
     if (pool !== preloaded) void pool.close(); // as above
+    if (formatter !== pool) void formatter.close();
   }
   return { text: assemble(), reusedMembers };
+}
+
+/** What a worker needs of the set to emit from it: the rest need not be copied to it. */
+function emitInput(set: NormalizedSet): EmitInput {
+  return {
+    schemas: set.schemas.map(({ name, schema }) => ({ name, schema })),
+    variants: {
+      request: set.variants.request.map(({ name, schema }) => ({ name, schema })),
+      response: set.variants.response.map(({ name, schema }) => ({ name, schema })),
+    },
+    operations: set.operations.map(({ operationId, route, method, operation }) => ({
+      operationId,
+      route,
+      method,
+      operation,
+    })),
+    components: set.components.map(({ kind, name, body }) => ({ kind, name, body })),
+  };
 }
 
 function byContainer(parts: readonly EmittedPart[]): Map<Container, EmittedPart[]> {
