@@ -261,9 +261,16 @@ function encodePack(header: object, texts: readonly string[]): Buffer {
     JSON.stringify({ ...header, lengths: texts.map((text) => text.length) }),
     "utf8",
   );
-  const size = Buffer.alloc(4);
-  size.writeUInt32LE(head.length);
-  return Buffer.concat([PACK_MAGIC, size, head, Buffer.from(texts.join(""), "utf16le")]);
+  let length = PACK_MAGIC.length + 4 + head.length;
+  for (const text of texts) length += 2 * text.length;
+  // One buffer, each text copied into it once.
+  const pack = Buffer.allocUnsafe(length);
+  let at = PACK_MAGIC.copy(pack, 0);
+  at = pack.writeUInt32LE(head.length, at);
+  at += head.copy(pack, at);
+  for (const text of texts) at += pack.write(text, at, "utf16le");
+  if (at !== length) throw new Error("cache: a pack came out shorter than its texts");
+  return pack;
 }
 
 const PACK_MAGIC = Buffer.from("KSTPACK1", "latin1");
