@@ -15,6 +15,7 @@ import {
   finishMember,
   header,
   partsOf,
+  pathMemberText,
   planMember,
   spliceFrame,
   splitAliases,
@@ -25,6 +26,7 @@ import {
   wrapMembers,
   type Container,
   type EmitInput,
+  type NamedOperation,
 } from "../scripts/pipeline/chunks.js";
 import {
   OPENAPI_TS_OPTIONS,
@@ -214,6 +216,15 @@ describeWithUpstream(
       expect([set.schemas.length, set.operations.length]).toEqual([1290, 345]);
       const expected = await formatDeclarations(await emitDeclarations(set, { source: "openapi" }));
       expect((await generateFromFiles("openapi", files)).files.get(ENTRY_FILE)).toBe(expected);
+      // Every member of paths, made without the emitter, is the emitter's text.
+      const emitter = createEmitter(set);
+      const routes = new Map<string, NamedOperation[]>();
+      for (const o of set.operations) routes.set(o.route, [...(routes.get(o.route) ?? []), o]);
+      expect(routes.size).toBe(238);
+      for (const [route, operations] of routes)
+        expect(pathMemberText(operations)).toBe(
+          emitter.part({ container: "paths", name: route }).text,
+        );
       // Most members need no prettier at all, and what does is a small part of the text.
       const plans = partsOfSet(set).map(({ container, text }) => planMember(container, text));
       const fragmentChars = plans
@@ -345,6 +356,51 @@ describe("what needs no prettier", () => {
       expect(plan.fragments.length === 0 ? "all" : whole ? "none" : "part").toBe(expected);
     },
   );
+
+  test("members of paths made without the emitter: its text, or none where only the printer knows it", () => {
+    const operation = (
+      route: string,
+      method: string,
+      operationId: string,
+      extra: Record<string, unknown>,
+    ): NamedOperation => ({
+      operationId,
+      route,
+      method: method as NamedOperation["method"],
+      operation: { responses: {}, ...extra } as NamedOperation["operation"],
+    });
+    const emitted = (operations: NamedOperation[]) =>
+      createEmitter({
+        schemas: [],
+        variants: { request: [], response: [] },
+        operations,
+        components: [],
+      }).part({ container: "paths", name: operations[0]!.route }).text;
+    const made: NamedOperation[][] = [
+      [
+        operation("/a/{id}", "get", "get_a", {
+          summary: "  Get an A  \r\nsecond line\t",
+          description: "Ends */ here.\n\n  Indented, with trailing spaces   \n\tTabbed. Ünïcode ✓",
+          deprecated: true,
+          "x-klaviyo-scopes": ["a:read"],
+          "x-klaviyo-ratelimit": { burst: "1/s" },
+          "x-klaviyo-operation-aliases": ["fetch_a"],
+          "x-klaviyo-pre-release": "beta",
+        }),
+        operation("/a/{id}", "patch", "update_a", { summary: "One line" }),
+      ],
+      [operation("/b", "post", "create_b", {})],
+    ];
+    for (const operations of made) expect(pathMemberText(operations)).toBe(emitted(operations));
+    // Line breaks the printer splits at and a route or id it would escape: left to the emitter.
+    expect(pathMemberText([operation("/c", "get", "c", { summary: "a\rb" })])).toBeUndefined();
+    expect(
+      pathMemberText([operation("/c", "get", "c", { description: "a\u2028b" })]),
+    ).toBeUndefined();
+    expect(pathMemberText([operation('/c/"q"', "get", "c", {})])).toBeUndefined();
+    expect(pathMemberText([operation("/c/é", "get", "c", {})])).toBeUndefined();
+    expect(pathMemberText([operation("/c", "get", "c\\d", {})])).toBeUndefined();
+  });
 
   test("fragments come back in their wrappers, or not at all", async () => {
     const fragments = [

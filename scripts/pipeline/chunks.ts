@@ -13,6 +13,7 @@ import type { LoadedComponent, LoadedOperation, LoadedSchema } from "./load.js";
 import type { Direction } from "./openapi-objects.js";
 import { helperTypes } from "./helper-types.js";
 import { byCodeUnit } from "./json.js";
+import { HTTP_METHODS } from "./layout.js";
 import { typeNames } from "./names.js";
 
 export interface HeaderOptions {
@@ -595,4 +596,104 @@ function width(text: string): number {
   let columns = text.length;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7e) columns++;
   return columns;
+}
+
+/** Klaviyo's reference page of an operation. */
+export function referenceUrl(operationId: string): string {
+  return `https://developers.klaviyo.com/en/reference/${encodeURIComponent(operationId)}`;
+}
+
+/** An operation's doc comment, as emit.ts hands it to openapi-typescript's addJSDocComment(). */
+export interface OperationDoc {
+  summary: string | undefined;
+  deprecated: boolean;
+  description: string;
+}
+
+/**
+ * The hover text of an operation: its summary, then its description, the scopes it needs, its rate limits, the
+ * other names Klaviyo gives it, whether it is deprecated or pre-release, and its reference page.
+ */
+export function operationDoc(operation: NamedOperation): OperationDoc {
+  const object = operation.operation;
+  const lines: string[] = [];
+  if (typeof object["description"] === "string" && object["description"].trim() !== "")
+    lines.push(object["description"].trim(), "");
+  // A list, so that editors show one fact per line (a JSDoc comment is read as Markdown).
+  lines.push(`- \`${operation.method.toUpperCase()} ${operation.route}\``);
+  const scopes = object["x-klaviyo-scopes"];
+  if (Array.isArray(scopes) && scopes.length > 0)
+    lines.push(`- Scopes: ${scopes.map((s) => `\`${String(s)}\``).join(", ")}`);
+  const limit = object["x-klaviyo-ratelimit"];
+  if (typeof limit === "object" && limit !== null && !Array.isArray(limit)) {
+    const parts = Object.entries(limit).map(([kind, value]) => `${kind} ${String(value)}`);
+    if (parts.length > 0) lines.push(`- Rate limits: ${parts.join(", ")}`);
+  }
+  const aliases = object["x-klaviyo-operation-aliases"];
+  if (Array.isArray(aliases) && aliases.length > 0)
+    lines.push(`- Also known as: ${aliases.map((a) => `\`${String(a)}\``).join(", ")}`);
+  const preRelease = object["x-klaviyo-pre-release"];
+  if (typeof preRelease === "string" && preRelease !== "" && preRelease !== "None")
+    lines.push(`- Pre-release: ${preRelease}`);
+  if (object["deprecated"] === true) lines.push("- Deprecated");
+  lines.push(`- Reference: ${referenceUrl(operation.operationId)}`);
+  return {
+    summary: typeof object["summary"] === "string" ? object["summary"] : undefined,
+    deprecated: object["deprecated"] === true,
+    description: lines.join("\n"),
+  };
+}
+
+/**
+ * A member of `paths` as the TypeScript printer writes what emit.ts's pathItemType() builds (members at column 0,
+ * 4 spaces a level), made here without TypeScript, so that this thread makes them while a worker emits the rest.
+ * The doc comments are what openapi-typescript's addJSDocComment() makes of operationDoc(), written as the
+ * printer writes a comment: each line trimmed, after one space more than the member. Undefined where the text
+ * would need what only the printer knows: a route or operationId beyond plain ASCII or holding a quote or a
+ * backslash (escapes), a route that is not a path, a doc comment with a line break other than `\n` or `\r\n`.
+ * test/chunks.test.ts compares every path of the 2026-07-15 document with the emitter's.
+ */
+export function pathMemberText(operations: readonly NamedOperation[]): string | undefined {
+  const plain = (text: string) => /^[\x20-\x7e]*$/.test(text) && !/["\\]/.test(text);
+  const route = operations[0]?.route;
+  if (route === undefined || !route.startsWith("/") || !plain(route)) return undefined;
+  const lines = [`${JSON.stringify(route)}: {`, "    parameters: {"];
+  for (const where of ["query", "header", "path", "cookie"])
+    lines.push(`        ${where}?: never;`);
+  lines.push("    };");
+  for (const method of HTTP_METHODS) {
+    const operation = operations.find((o) => o.method === method);
+    if (operation === undefined) {
+      lines.push(`    ${method}?: never;`);
+      continue;
+    }
+    if (!plain(operation.operationId)) return undefined;
+    const comment = printedDocComment(operationDoc(operation));
+    if (comment === undefined) return undefined;
+    lines.push(...comment.map((line) => `    ${line}`));
+    lines.push(`    ${method}: operations[${JSON.stringify(operation.operationId)}];`);
+  }
+  lines.push("};");
+  return lines.join("\n");
+}
+
+/**
+ * openapi-typescript's addJSDocComment() for a summary, a deprecation and a description, and then the printer's
+ * writing of that comment, line by line (without the member's indentation); undefined when a line break other
+ * than `\n` (after `\r\n` became one) would make the printer split lines otherwise.
+ */
+function printedDocComment(doc: OperationDoc): string[] | undefined {
+  const output: string[] = [];
+  const lines = (text: string) => text.trim().replace(/\r?\n/g, "\n *     ");
+  if (doc.summary) output.push(lines(doc.summary));
+  if (doc.deprecated) output.push("@deprecated");
+  if (doc.description !== "") output.push(`@description ${lines(doc.description)}`);
+  if (output.length === 0) return [];
+  const multiLine = output.some((item) => item.includes("\n"));
+  const text = (
+    output.length === 1 && !multiLine ? `* ${output[0]} ` : `*\n * ${output.join("\n * ")}\n `
+  ).replace(/\*\//g, "*\\/");
+  if (/[\r\u2028\u2029]/.test(text)) return undefined;
+  // The printer writes "/*" + text + "*/", each line trimmed, the lines after the first one column in.
+  return `/*${text}*/`.split("\n").map((line, i) => (i === 0 ? line.trim() : ` ${line.trim()}`));
 }

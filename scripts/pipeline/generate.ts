@@ -19,6 +19,7 @@ import {
   frameText,
   header,
   partsOf,
+  pathMemberText,
   planMember,
   splitAliases,
   spliceFrame,
@@ -28,6 +29,7 @@ import {
   type Container,
   type EmitInput,
   type MemberPlan,
+  type NamedOperation,
   type PartId,
 } from "./chunks.js";
 import type { EmittedPart, PartEmitter } from "./emit.js";
@@ -211,7 +213,17 @@ async function declarationFile(
     return { text: assemble(), reusedMembers };
   }
 
-  const few = missing.length < PARALLEL_MIN_MEMBERS;
+  // Members of `paths` need no emitter (chunks.ts: pathMemberText()): this thread makes them.
+  const routes = new Map<string, NamedOperation[]>();
+  for (const o of set.operations) routes.set(o.route, [...(routes.get(o.route) ?? []), o]);
+  const direct: EmittedPart[] = [];
+  const toEmit: PartId[] = [];
+  for (const id of missing) {
+    const text = id.container === "paths" ? pathMemberText(routes.get(id.name) ?? []) : undefined;
+    if (text === undefined) toEmit.push(id);
+    else direct.push({ ...id, text, readsOthers: false });
+  }
+  const few = toEmit.length < PARALLEL_MIN_MEMBERS;
   const pool = preloaded ?? createPool(few ? 0 : (options.threads ?? 0));
   // Where prettier runs: with few parts, where they were emitted; with many, in this thread, which is free
   // while the workers emit (and the workers need not load prettier at all).
@@ -270,9 +282,9 @@ async function declarationFile(
       // All batches at once: each worker takes the next when it is done with one, and gets the set with its
       // first. This thread lays each out as it comes back.
       const input = emitInput(set);
-      for (let at = 0; at < missing.length; at += EMIT_BATCH_PARTS) {
+      for (let at = 0; at < toEmit.length; at += EMIT_BATCH_PARTS) {
         const job = pool
-          .emit({ input, parts: missing.slice(at, at + EMIT_BATCH_PARTS) })
+          .emit({ input, parts: toEmit.slice(at, at + EMIT_BATCH_PARTS) })
           .then((reply) => {
             for (const [container, batch] of byContainer(reply.parts))
               formatMembers(container, batch);
@@ -301,9 +313,10 @@ async function declarationFile(
         }),
       );
     }
+    if (direct.length > 0) formatMembers("paths", direct);
     if (few) {
-      if (missing.length > 0) {
-        const reply = await pool.emit({ input: emitContext(set, missing, keys), parts: missing });
+      if (toEmit.length > 0) {
+        const reply = await pool.emit({ input: emitContext(set, toEmit, keys), parts: toEmit });
         for (const [container, batch] of byContainer(reply.parts)) formatMembers(container, batch);
       }
     } else if (pool.threads > 0) {
@@ -311,7 +324,7 @@ async function declarationFile(
     } else {
       const { createEmitter } = await import("./emit.js");
       const emitter = createEmitter(set);
-      for (const [container, batch] of batches(emitter, missing)) {
+      for (const [container, batch] of batches(emitter, toEmit)) {
         formatMembers(container, batch);
         // Let finished chunks come back from the threads while this thread emits the next.
         await new Promise((resolve) => setImmediate(resolve));
