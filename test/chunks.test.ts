@@ -10,6 +10,7 @@ import openapiTS, { astToString } from "openapi-typescript";
 import { format } from "prettier";
 import ts from "typescript";
 import {
+  aliasInPrettierForm,
   aliasLines,
   ChunkError,
   finishMember,
@@ -400,6 +401,31 @@ describe("what needs no prettier", () => {
     expect(pathMemberText([operation('/c/"q"', "get", "c", {})])).toBeUndefined();
     expect(pathMemberText([operation("/c/é", "get", "c", {})])).toBeUndefined();
     expect(pathMemberText([operation("/c", "get", "c\\d", {})])).toBeUndefined();
+  });
+
+  test("alias lines: as prettier lays them out, or left to it", async () => {
+    const alias = (name: string, key = name) =>
+      `export type ${name} = components["schemas"][${JSON.stringify(key)}];`;
+    const lines = [
+      alias("Short"),
+      alias("A".repeat(40)), // just too long: broken after "="
+      alias("B".repeat(72)), // its reference just fits on a line of its own
+      alias("C".repeat(73)), // it does not: left to prettier
+      alias("Quoted", 'say "hi"'),
+      alias("Wide", "é".repeat(10)),
+    ];
+    for (const line of lines) {
+      const laid = aliasInPrettierForm(line);
+      if (laid !== undefined) expect(laid).toBe(await formatDeclarations(wrapAliases([line])));
+    }
+    expect(lines.map((line) => aliasInPrettierForm(line) !== undefined)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   test("fragments come back in their wrappers, or not at all", async () => {

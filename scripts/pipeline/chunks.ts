@@ -192,18 +192,22 @@ export function splitMembers(container: Container, formatted: string, count: num
 }
 
 /**
- * An alias line that prettier leaves as it is: one that fits in 100 columns, with a plain name and a key of
- * printable ASCII without escapes (prettier may change the quotes around an escaped one). The others go to
- * prettier, which may wrap them (wrapAliases()).
+ * An alias line as prettier lays it out, where that is plain: one with a plain name and a key of printable ASCII
+ * without escapes (prettier may change the quotes around an escaped one) stays as it is when it fits in 100
+ * columns, and is broken after `=` when it does not and its reference fits on a line of its own. Undefined for
+ * the others, which go to prettier (wrapAliases()).
  */
-export function aliasInFinalForm(line: string): boolean {
-  return (
-    line.length <= PRINT_WIDTH &&
-    /^export type [A-Za-z_$][A-Za-z0-9_$]* = components\["schemas"\]\["[\x20-\x7e]*"\];$/.test(
+export function aliasInPrettierForm(line: string): string | undefined {
+  const match =
+    /^(export type [A-Za-z_$][A-Za-z0-9_$]* =) (components\["schemas"\]\["[\x20-\x7e]*"\];)$/.exec(
       line,
-    ) &&
-    !line.includes("\\")
-  );
+    );
+  if (match === null || line.includes("\\")) return undefined;
+  if (line.length <= PRINT_WIDTH) return `${line}\n`;
+  const [, head, reference] = match;
+  return head!.length <= PRINT_WIDTH && 2 + reference!.length <= PRINT_WIDTH
+    ? `${head}\n  ${reference}\n`
+    : undefined;
 }
 
 /** Alias lines are statements of their own; a formatted one may wrap onto an indented second line. */

@@ -11,7 +11,7 @@
 import { basename, resolve } from "node:path";
 import { hashOf, type GenerateCache } from "./cache.js";
 import {
-  aliasInFinalForm,
+  aliasInPrettierForm,
   aliasLines,
   ChunkError,
   containersOf,
@@ -190,8 +190,8 @@ async function declarationFile(
     if (hit.closure !== undefined && hit.closure !== key!.closure()) return undefined;
     return hit.text;
   });
-  const formattedAliases: (string | undefined)[] = aliases.map((line) =>
-    aliasInFinalForm(line) ? `${line}\n` : cache?.getPart(hashOf("alias", line)),
+  const formattedAliases: (string | undefined)[] = aliases.map(
+    (line) => aliasInPrettierForm(line) ?? cache?.getPart(hashOf("alias", line)),
   );
   let frame = cache?.getPart(frameKey);
   const missing = parts.filter((_, i) => members[i] === undefined);
