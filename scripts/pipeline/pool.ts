@@ -59,6 +59,8 @@ function workerPool(threads: number, preload: boolean | "emitter"): Pool {
   const queue: number[] = [];
   // Requests posted to each live worker and not answered yet.
   const inFlight = new Map<Worker, number>();
+  // Workers that have been sent a request (not only asked to preload).
+  const used = new Set<Worker>();
   const exited = new Map<Worker, Promise<void>>();
   let nextId = 0;
   let nextInput = 0;
@@ -79,6 +81,7 @@ function workerPool(threads: number, preload: boolean | "emitter"): Pool {
         if (count < least) [worker, least] = [candidate, count];
       if (worker === undefined) return;
       inFlight.set(worker, least + 1);
+      used.add(worker);
       const { message } = pending.get(queue.shift()!)!;
       if (message.kind === "format") {
         worker.postMessage(message satisfies PoolRequest);
@@ -139,8 +142,13 @@ function workerPool(threads: number, preload: boolean | "emitter"): Pool {
     emit: (request) => submit<EmitReply>({ id: nextId++, kind: "emit", request }),
     async close() {
       closing = true;
-      // Asked to stop rather than terminated, a worker exits normally, and its exit handlers run.
-      for (const worker of exited.keys()) worker.postMessage(null);
+      for (const worker of exited.keys()) {
+        // Asked to stop rather than terminated, a worker exits normally, and its exit handlers run (the code
+        // cache of what it loaded). One that was never asked for anything, as when the run failed before it
+        // needed the worker, may still be loading: it is stopped at once, or the process would wait for it.
+        if (used.has(worker)) worker.postMessage(null);
+        else void worker.terminate();
+      }
       await Promise.all(exited.values());
     },
   };
