@@ -4,9 +4,10 @@
  * `components.schemas`, `components.responses`, ..., `operations`, `requestSchemas`, `responseSchemas`), and the
  * alias lines. Formatting each part alone and splicing the results gives the same bytes as formatting the whole
  * file: prettier lays out each member and each statement from its own text and its indentation, which the wrappers
- * below reproduce. test/chunks.test.ts checks this against whole-file formatting on the fixtures and the upstream
- * set; a part that does not come back in the expected shape is an error, never a guess. Pure string functions: no
- * prettier, no TypeScript here.
+ * below reproduce. Most of a part needs no prettier at all (planMember(), aliasInPrettierForm()), and the members
+ * of `paths` need no TypeScript either (pathMemberText()). test/chunks.test.ts checks this against whole-file
+ * formatting on the fixtures, the upstream set and the 2026-07-15 document; a part that does not come back in the
+ * expected shape is an error, never a guess. Pure string functions: no prettier, no TypeScript here.
  */
 import { DIRECTED } from "./direction.js";
 import type { LoadedComponent, LoadedOperation, LoadedSchema } from "./load.js";
