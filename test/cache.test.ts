@@ -125,8 +125,8 @@ describe("the cache folder", () => {
     await warm(files, first);
     first.save();
     const packs = readdirSync(dir).sort();
-    expect(packs.filter((f) => f.endsWith(".run.json"))).toHaveLength(1);
-    expect(packs.filter((f) => f.endsWith(".parts.json"))).toHaveLength(1);
+    expect(packs.filter((f) => f.endsWith(".run.pack"))).toHaveLength(1);
+    expect(packs.filter((f) => f.endsWith(".parts.pack"))).toHaveLength(1);
     expect(packs.some((f) => f.endsWith(".tmp"))).toBe(false);
     const again = await warm(files, fileCache(dir, "scope-a", "v1"));
     expect(again.reused?.run).toBe(true);

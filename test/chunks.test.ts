@@ -10,14 +10,24 @@ import openapiTS, { astToString } from "openapi-typescript";
 import { format } from "prettier";
 import ts from "typescript";
 import {
+  aliasInPrettierForm,
   aliasLines,
   ChunkError,
+  finishMember,
   header,
+  partsOf,
+  pathMemberText,
+  planMember,
   spliceFrame,
   splitAliases,
+  splitFragments,
   splitMembers,
   wrapAliases,
+  wrapFragments,
   wrapMembers,
+  type Container,
+  type EmitInput,
+  type NamedOperation,
 } from "../scripts/pipeline/chunks.js";
 import {
   OPENAPI_TS_OPTIONS,
@@ -31,7 +41,7 @@ import { formatDeclarations } from "../scripts/pipeline/format.js";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import { parseSchemaFiles, readSchemaFolder, type SchemaFile } from "../scripts/pipeline/load.js";
 import { normalizeSchemaSet } from "../scripts/pipeline/normalize.js";
-import { splitOpenApiDocument } from "../scripts/pipeline/openapi-split.js";
+import { splitOpenApiDocument, splitOpenApiLayout } from "../scripts/pipeline/openapi-split.js";
 import { resolveSchemaSet } from "../scripts/pipeline/resolve.js";
 import { expectError } from "./helpers/expect-error.js";
 import { inlineFiles, schemaFile } from "./helpers/fixtures.js";
@@ -143,6 +153,9 @@ describe("formatting in parts gives the reference bytes", () => {
   test("tricky fixtures: quoted and prototype-named keys, blank lines in JSDoc, long names, allOf, discriminators", async () => {
     const expected = await reference("fixture", TRICKY);
     expect((await generateFromFiles("fixture", TRICKY)).files.get(ENTRY_FILE)).toBe(expected);
+    // Through a worker thread too: the set is copied to it, "__proto__" and all.
+    const threaded = await generateFromFiles("fixture", TRICKY, undefined, { threads: 1 });
+    expect(threaded.files.get(ENTRY_FILE)).toBe(expected);
     expect(expected).toContain("__proto__?: number;");
     // The long name's alias is wrapped by prettier onto a second line, and splitAliases keeps it whole.
     expect(expected).toContain(
@@ -171,10 +184,20 @@ describe("formatting in parts gives the reference bytes", () => {
 });
 
 describeWithUpstream("formatting in parts, catalog scale", UPSTREAM_SET, hasUpstreamSet, () => {
+  let files: SchemaFile[] = [];
+  let expected = "";
+  beforeAll(async () => {
+    files = readSchemaFolder(UPSTREAM_SET);
+    expected = await reference(UPSTREAM_SET, files);
+  });
+
   test("the whole upstream set, in this thread", async () => {
-    const files = readSchemaFolder(UPSTREAM_SET);
-    const expected = await reference(UPSTREAM_SET, files);
     expect((await generateFromFiles(UPSTREAM_SET, files)).files.get(ENTRY_FILE)).toBe(expected);
+  });
+
+  test("the whole upstream set, emitted on a worker thread and laid out here", async () => {
+    const result = await generateFromFiles(UPSTREAM_SET, files, undefined, { threads: 1 });
+    expect(result.files.get(ENTRY_FILE)).toBe(expected);
   });
 });
 
@@ -183,6 +206,39 @@ describeWithUpstream(
   UPSTREAM_OPENAPI,
   hasUpstreamOpenApi,
   () => {
+    test("the whole document with its operations: in parts, as the whole file formatted at once", async () => {
+      // What npm run sync --all makes of it; the reference is every part emitted, spliced, then formatted in one
+      // prettier run (openapiTS() types operations without this project's variants and docs).
+      const files = splitOpenApiLayout(
+        UPSTREAM_OPENAPI,
+        JSON.parse(readFileSync(UPSTREAM_OPENAPI, "utf8")),
+        "openapi",
+      );
+      const set = normalizeSchemaSet(await resolveSchemaSet(parseSchemaFiles("openapi", files)));
+      expect([set.schemas.length, set.operations.length]).toEqual([1290, 345]);
+      const expected = await formatDeclarations(await emitDeclarations(set, { source: "openapi" }));
+      expect((await generateFromFiles("openapi", files)).files.get(ENTRY_FILE)).toBe(expected);
+      // Every member of paths, made without the emitter, is the emitter's text.
+      const emitter = createEmitter(set);
+      const routes = new Map<string, NamedOperation[]>();
+      for (const o of set.operations) routes.set(o.route, [...(routes.get(o.route) ?? []), o]);
+      expect(routes.size).toBe(238);
+      for (const [route, operations] of routes)
+        expect(pathMemberText(operations)).toBe(
+          emitter.part({ container: "paths", name: route }).text,
+        );
+      // Most members need no prettier at all, and what does is a small part of the text.
+      const plans = partsOfSet(set).map(({ container, text }) => planMember(container, text));
+      const fragmentChars = plans
+        .flatMap((p) => p.fragments)
+        .reduce((n, f) => n + f.text.length, 0);
+      const memberChars = partsOfSet(set).reduce((n, p) => n + p.text.length, 0);
+      expect(plans.filter((p) => p.fragments.length === 0).length / plans.length).toBeGreaterThan(
+        0.8,
+      );
+      expect(fragmentChars / memberChars).toBeLessThan(0.1);
+    });
+
     test("all of its component schemas", async () => {
       const files = splitOpenApiDocument(
         UPSTREAM_OPENAPI,
@@ -195,6 +251,211 @@ describeWithUpstream(
     });
   },
 );
+
+/** Every member of a set as the emitter prints it, unformatted. */
+function partsOfSet(set: EmitInput) {
+  const emitter = createEmitter(set);
+  return partsOf(set).map((id) => emitter.part(id));
+}
+
+/** A member as the pipeline lays it out: what needs no prettier by the rule, its fragments by prettier. */
+async function laidOut(container: Container, text: string): Promise<string> {
+  const plan = planMember(container, text);
+  const formatted =
+    plan.fragments.length === 0
+      ? []
+      : splitFragments(await formatDeclarations(wrapFragments(plan.fragments)), plan.fragments);
+  return finishMember(plan, formatted);
+}
+
+/** The same member formatted by prettier, in its container. */
+async function byPrettier(container: Container, text: string): Promise<string> {
+  return splitMembers(container, await formatDeclarations(wrapMembers(container, [text])), 1)[0]!;
+}
+
+describe("what needs no prettier", () => {
+  // Members as the TypeScript printer writes them (4 spaces a level), each with what the rule must do with it.
+  const members: [Container, string, "all" | "part" | "none"][] = [
+    [
+      "schemas",
+      'A: {\n    /** @description One line. */\n    id: string;\n    tags?: ("a" | "b")[];\n};',
+      "all",
+    ],
+    // A doc comment line ending in whitespace: prettier keeps two trailing spaces (a Markdown line break).
+    [
+      "schemas",
+      "A: {\n    /**\n     * Two spaces:  \n     */\n    id: string;\n    n: number;\n};",
+      "part",
+    ],
+    ["schemas", "A: {\n    /**\n     * Tab:\t\n     */\n    id: string;\n};", "part"],
+    // A string with an escaped quote (prettier changes the quotes), numbers prettier rewrites.
+    [
+      "schemas",
+      'A: {\n    q: "say \\"hi\\"";\n    n: 1.50;\n    e: 1e+21;\n    ok: 1.5 | -2;\n};',
+      "part",
+    ],
+    // A quoted key that needs no quotes goes to prettier with the keys beside it.
+    [
+      "schemas",
+      'A: {\n    b: {\n        "a": string;\n        "b-c": string;\n    };\n    c: string;\n};',
+      "part",
+    ],
+    ["schemas", 'A: {\n    "123": string;\n    "4XX": string;\n    200: string;\n};', "none"],
+    // Long unions: on a line of their own when they fit there, else one member a line; arrays likewise.
+    [
+      "schemas",
+      `A: {\n    key?: ${["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((x) => `"${x.repeat(8)}"`).join(" | ")};\n};`,
+      "all",
+    ],
+    [
+      "schemas",
+      `A: {\n    key?: ${Array.from({ length: 12 }, (_, i) => `"value_${i}"`).join(" | ")} | null;\n};`,
+      "all",
+    ],
+    [
+      "operations",
+      `a: {\n    "fields[x]"?: (${Array.from({ length: 8 }, (_, i) => `"field_${i}"`).join(" | ")})[];\n};`,
+      "all",
+    ],
+    [
+      "operations",
+      `a: {\n    "fields[x]"?: (${Array.from({ length: 20 }, (_, i) => `"field_${i}"`).join(" | ")})[];\n};`,
+      "all",
+    ],
+    // What it does not lay out itself: unions of objects, intersections over lines, a union inside a union.
+    [
+      "schemas",
+      "A: {\n    data: ({\n        a: string;\n    } | {\n        b: string;\n    })[];\n};",
+      "part",
+    ],
+    [
+      "schemas",
+      'A: {\n    data: {\n        a: string;\n    } & components["schemas"]["B"];\n};',
+      "part",
+    ],
+    [
+      "schemas",
+      `A: {\n    x?: (${Array.from({ length: 12 }, (_, i) => `"value_${i}"`).join(" | ")}) | null;\n};`,
+      "part",
+    ],
+    [
+      "schemas",
+      "A: {\n    list: {\n        a: string;\n    }[];\n    maybe?: {\n        b: string;\n    } | null;\n};",
+      "all",
+    ],
+    ["schemas", "A: {\n    listOrNull: {\n        a: string;\n    }[] | null;\n};", "part"],
+    // Wide characters count twice: a line that may not fit goes to prettier.
+    ["schemas", `A: {\n    k: "${"é".repeat(45)}" | "x";\n};`, "part"],
+    // Not in the printer's shape at all: the member is one fragment.
+    ["schemas", "A: {\n  x: string;\n};", "none"],
+  ];
+  test.each(members)(
+    "%s member %#: the bytes prettier gives",
+    async (container, text, expected) => {
+      expect(await laidOut(container, text)).toBe(await byPrettier(container, text));
+      const plan = planMember(container, text);
+      const whole = plan.fragments.length === 1 && plan.pieces.join("") === "";
+      expect(plan.fragments.length === 0 ? "all" : whole ? "none" : "part").toBe(expected);
+    },
+  );
+
+  test("members of paths made without the emitter: its text, or none where only the printer knows it", () => {
+    const operation = (
+      route: string,
+      method: string,
+      operationId: string,
+      extra: Record<string, unknown>,
+    ): NamedOperation => ({
+      operationId,
+      route,
+      method: method as NamedOperation["method"],
+      operation: { responses: {}, ...extra } as NamedOperation["operation"],
+    });
+    const emitted = (operations: NamedOperation[]) =>
+      createEmitter({
+        schemas: [],
+        variants: { request: [], response: [] },
+        operations,
+        components: [],
+      }).part({ container: "paths", name: operations[0]!.route }).text;
+    const made: NamedOperation[][] = [
+      [
+        operation("/a/{id}", "get", "get_a", {
+          summary: "  Get an A  \r\nsecond line\t",
+          description: "Ends */ here.\n\n  Indented, with trailing spaces   \n\tTabbed. Ünïcode ✓",
+          deprecated: true,
+          "x-klaviyo-scopes": ["a:read"],
+          "x-klaviyo-ratelimit": { burst: "1/s" },
+          "x-klaviyo-operation-aliases": ["fetch_a"],
+          "x-klaviyo-pre-release": "beta",
+        }),
+        operation("/a/{id}", "patch", "update_a", { summary: "One line" }),
+      ],
+      [operation("/b", "post", "create_b", {})],
+    ];
+    for (const operations of made) expect(pathMemberText(operations)).toBe(emitted(operations));
+    // Line breaks the printer splits at and a route or id it would escape: left to the emitter.
+    expect(pathMemberText([operation("/c", "get", "c", { summary: "a\rb" })])).toBeUndefined();
+    expect(
+      pathMemberText([operation("/c", "get", "c", { description: "a\u2028b" })]),
+    ).toBeUndefined();
+    expect(pathMemberText([operation('/c/"q"', "get", "c", {})])).toBeUndefined();
+    expect(pathMemberText([operation("/c/é", "get", "c", {})])).toBeUndefined();
+    expect(pathMemberText([operation("/c", "get", "c\\d", {})])).toBeUndefined();
+  });
+
+  test("alias lines: as prettier lays them out, or left to it", async () => {
+    const alias = (name: string, key = name) =>
+      `export type ${name} = components["schemas"][${JSON.stringify(key)}];`;
+    const lines = [
+      alias("Short"),
+      alias("A".repeat(40)), // just too long: broken after "="
+      alias("B".repeat(72)), // its reference just fits on a line of its own
+      alias("C".repeat(73)), // it does not: left to prettier
+      alias("Quoted", 'say "hi"'),
+      alias("Wide", "é".repeat(10)),
+    ];
+    for (const line of lines) {
+      const laid = aliasInPrettierForm(line);
+      if (laid !== undefined) expect(laid).toBe(await formatDeclarations(wrapAliases([line])));
+    }
+    expect(lines.map((line) => aliasInPrettierForm(line) !== undefined)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  test("fragments come back in their wrappers, or not at all", async () => {
+    const fragments = [
+      { indent: 4, text: "a: string;" },
+      { indent: 8, text: "b: number;" },
+    ];
+    const formatted = await formatDeclarations(wrapFragments(fragments));
+    expect(splitFragments(formatted, fragments)).toEqual([
+      "    a: string;\n",
+      "        b: number;\n",
+    ]);
+    expectError(
+      () => splitFragments(formatted, fragments.slice(0, 1)),
+      "chunks: expected 1 formatted fragments, found 2",
+      ChunkError,
+    );
+    expectError(
+      () => splitFragments(formatted, [fragments[1]!, fragments[0]!]),
+      "chunks: a formatted fragment came back without its wrapper",
+      ChunkError,
+    );
+    expectError(
+      () => wrapFragments([{ indent: 4, text: "a: {\n\n};" }]),
+      "chunks: a fragment contains a blank line: a: {\n\n};",
+      ChunkError,
+    );
+  });
+});
 
 describe("the parts", () => {
   test("each emitted member is one member, with no blank line in it", async () => {

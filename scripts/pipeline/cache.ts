@@ -74,83 +74,44 @@ export function memoryCache(): GenerateCache {
   };
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Packs kept per cache folder; the least recently written go first. */
 const KEEP_PACKS = 24;
-
-interface RunPack {
-  format: number;
-  version: string;
-  key: string;
-  run: CachedRun;
-}
-
-interface PartsPack {
-  format: number;
-  version: string;
-  members: Record<string, CachedMember>;
-  parts: Record<string, string>;
-}
 
 /**
  * A cache in `dir`, one pack per `scope` (e.g. the schema folder), so that runs on different folders do not
  * evict each other. Two files per pack: the last run's output (all a no-change `--check` reads) and the parts.
+ * Each is a small JSON header and the texts it names, as UTF-16 (see encodePack()).
  */
 export function fileCache(dir: string, scope: string, version = pipelineVersion()): GenerateCache {
   // Named by version too, so that two builds in use side by side (the bundle, tsx from source) keep theirs.
   const name = hashOf(scope, version).slice(0, 24);
   // The run's key is in its file name: a run that does not match reads nothing.
-  const runFile = (key: string) => join(dir, `${name}.${key.slice(0, 32)}.run.json`);
-  const partsFile = join(dir, `${name}.parts.json`);
+  const runFile = (key: string) => join(dir, `${name}.${key.slice(0, 32)}.run.pack`);
+  const partsFile = join(dir, `${name}.parts.pack`);
   let partsPack: PartsPack | undefined;
-  let newRun: RunPack | undefined;
+  let newRun: { key: string; run: CachedRun } | undefined;
   const usedMembers = new Map<string, CachedMember>();
   const usedParts = new Map<string, string>();
   let partsTouched = false;
 
-  const parts = (): PartsPack => {
-    if (partsPack === undefined) {
-      const read = readJson(partsFile) as PartsPack | undefined;
-      partsPack =
-        read?.format === FORMAT &&
-        read.version === version &&
-        isRecord(read.members) &&
-        isRecord(read.parts)
-          ? read
-          : { format: FORMAT, version, members: {}, parts: {} };
-    }
-    return partsPack;
-  };
+  const parts = (): PartsPack => (partsPack ??= readPartsPack(partsFile, version));
 
   return {
     get warm() {
       // A look at the folder, not a read: this is asked before a run starts its work.
-      return partsPack !== undefined
-        ? Object.keys(partsPack.members).length > 0
-        : existsSync(partsFile);
+      return partsPack !== undefined ? partsPack.members.size > 0 : existsSync(partsFile);
     },
     getRun(key) {
-      const read = readJson(runFile(key)) as RunPack | undefined;
-      return read?.format === FORMAT &&
-        read.version === version &&
-        read.key === key &&
-        isRun(read.run)
-        ? read.run
-        : undefined;
+      return readRunPack(runFile(key), version, key);
     },
     putRun(key, run) {
-      newRun = { format: FORMAT, version, key, run };
+      newRun = { key, run };
     },
     getMember(key) {
       partsTouched = true;
-      const member = Object.hasOwn(parts().members, key) ? parts().members[key] : undefined;
-      if (
-        !isRecord(member) ||
-        typeof member.text !== "string" ||
-        (member.closure !== undefined && typeof member.closure !== "string")
-      )
-        return undefined;
-      usedMembers.set(key, member);
+      const member = parts().members.get(key)?.();
+      if (member !== undefined) usedMembers.set(key, member);
       return member;
     },
     putMember(key, member) {
@@ -159,9 +120,8 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
     },
     getPart(key) {
       partsTouched = true;
-      const text = Object.hasOwn(parts().parts, key) ? parts().parts[key] : undefined;
-      if (typeof text !== "string") return undefined;
-      usedParts.set(key, text);
+      const text = parts().parts.get(key)?.();
+      if (text !== undefined) usedParts.set(key, text);
       return text;
     },
     putPart(key, text) {
@@ -171,29 +131,185 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
     save() {
       mkdirSync(dir, { recursive: true });
       if (partsTouched) {
-        const pack: PartsPack = {
+        const memberKeys = [...usedMembers.keys()].sort(byCodeUnit);
+        const partKeys = [...usedParts.keys()].sort(byCodeUnit);
+        const header: PartsHeader = {
           format: FORMAT,
           version,
-          members: sortedRecord(usedMembers),
-          parts: sortedRecord(usedParts),
+          members: memberKeys.map((key) => [key, usedMembers.get(key)!.closure ?? null]),
+          parts: partKeys,
         };
-        writeAtomically(partsFile, JSON.stringify(pack));
+        writeAtomically(
+          partsFile,
+          encodePack(header, [
+            ...memberKeys.map((key) => usedMembers.get(key)!.text),
+            ...partKeys.map((key) => usedParts.get(key)!),
+          ]),
+        );
       }
       if (newRun !== undefined) {
         const file = runFile(newRun.key);
-        writeAtomically(file, JSON.stringify(newRun));
+        const { files, ...counts } = newRun.run;
+        const header: RunHeader = {
+          format: FORMAT,
+          version,
+          key: newRun.key,
+          ...counts,
+          names: files.map(([fileName]) => fileName),
+        };
+        writeAtomically(
+          file,
+          encodePack(
+            header,
+            files.map(([, text]) => text),
+          ),
+        );
         for (const other of readdirSync(dir)) {
-          if (
-            other.startsWith(`${name}.`) &&
-            other.endsWith(".run.json") &&
-            join(dir, other) !== file
-          )
+          if (other.startsWith(`${name}.`) && isRunFile(other) && join(dir, other) !== file)
             rmSync(join(dir, other), { force: true });
         }
       }
       prune(dir);
     },
   };
+}
+
+interface RunHeader extends Omit<CachedRun, "files"> {
+  format: number;
+  version: string;
+  key: string;
+  names: string[];
+}
+
+interface PartsHeader {
+  format: number;
+  version: string;
+  /** Each member's key and closure, in the order of the pack's first texts. */
+  members: [key: string, closure: string | null][];
+  /** The keys of the texts after the members'. */
+  parts: string[];
+}
+
+/** What a parts pack holds, each text read when it is asked for. */
+interface PartsPack {
+  members: Map<string, () => CachedMember>;
+  parts: Map<string, () => string>;
+}
+
+function readRunPack(file: string, version: string, key: string): CachedRun | undefined {
+  const pack = readPack(file);
+  if (pack === undefined) return undefined;
+  const header = pack.header as Partial<RunHeader>;
+  if (
+    header.format !== FORMAT ||
+    header.version !== version ||
+    header.key !== key ||
+    typeof header.schemaCount !== "number" ||
+    typeof header.operationCount !== "number" ||
+    typeof header.refCount !== "number" ||
+    !Array.isArray(header.names) ||
+    header.names.length !== pack.count ||
+    !header.names.every((n) => typeof n === "string")
+  )
+    return undefined;
+  return {
+    files: header.names.map((fileName, i): [string, string] => [fileName, pack.text(i)]),
+    schemaCount: header.schemaCount,
+    operationCount: header.operationCount,
+    refCount: header.refCount,
+  };
+}
+
+function readPartsPack(file: string, version: string): PartsPack {
+  const empty: PartsPack = { members: new Map(), parts: new Map() };
+  const pack = readPack(file);
+  if (pack === undefined) return empty;
+  const header = pack.header as Partial<PartsHeader>;
+  if (
+    header.format !== FORMAT ||
+    header.version !== version ||
+    !Array.isArray(header.members) ||
+    !Array.isArray(header.parts) ||
+    header.members.length + header.parts.length !== pack.count ||
+    !header.members.every(
+      (m) =>
+        Array.isArray(m) && typeof m[0] === "string" && (m[1] === null || typeof m[1] === "string"),
+    ) ||
+    !header.parts.every((p) => typeof p === "string")
+  )
+    return empty;
+  const members = new Map<string, () => CachedMember>();
+  header.members.forEach(([key, closure], i) =>
+    members.set(key, () =>
+      closure === null ? { text: pack.text(i) } : { text: pack.text(i), closure },
+    ),
+  );
+  const parts = new Map<string, () => string>();
+  const offset = header.members.length;
+  header.parts.forEach((key, i) => parts.set(key, () => pack.text(offset + i)));
+  return { members, parts };
+}
+
+/**
+ * A pack on disk: "KSTPACK1", the header's length (4 bytes, little-endian), the header (JSON, UTF-8) with the
+ * length of each text appended as `lengths`, then the texts back to back in UTF-16LE, as JavaScript holds them.
+ * Reading one copies the texts it is asked for, rather than decoding megabytes of UTF-8 and parsing them as
+ * JSON strings (most of what a no-change run spent on the cache); writing one is as cheap.
+ */
+function encodePack(header: object, texts: readonly string[]): Buffer {
+  const head = Buffer.from(
+    JSON.stringify({ ...header, lengths: texts.map((text) => text.length) }),
+    "utf8",
+  );
+  let length = PACK_MAGIC.length + 4 + head.length;
+  for (const text of texts) length += 2 * text.length;
+  // One buffer, each text copied into it once.
+  const pack = Buffer.allocUnsafe(length);
+  let at = PACK_MAGIC.copy(pack, 0);
+  at = pack.writeUInt32LE(head.length, at);
+  at += head.copy(pack, at);
+  for (const text of texts) at += pack.write(text, at, "utf16le");
+  if (at !== length) throw new Error("cache: a pack came out shorter than its texts");
+  return pack;
+}
+
+const PACK_MAGIC = Buffer.from("KSTPACK1", "latin1");
+
+/** A pack's header and texts, or undefined when the file is missing or not a whole pack. */
+function readPack(
+  file: string,
+): { header: unknown; count: number; text: (i: number) => string } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const start = PACK_MAGIC.length + 4;
+  if (bytes.length < start || !bytes.subarray(0, PACK_MAGIC.length).equals(PACK_MAGIC))
+    return undefined;
+  const headEnd = start + bytes.readUInt32LE(PACK_MAGIC.length);
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString("utf8", start, headEnd));
+  } catch {
+    return undefined;
+  }
+  const lengths = isRecord(header) ? header["lengths"] : undefined;
+  if (!Array.isArray(lengths) || !lengths.every((n) => Number.isSafeInteger(n) && n >= 0))
+    return undefined;
+  const offsets = [headEnd];
+  for (const n of lengths as number[]) offsets.push(offsets[offsets.length - 1]! + 2 * n);
+  if (offsets[offsets.length - 1] !== bytes.length) return undefined;
+  return {
+    header,
+    count: lengths.length,
+    text: (i) => bytes.toString("utf16le", offsets[i], offsets[i + 1]),
+  };
+}
+
+function isRunFile(file: string): boolean {
+  return file.endsWith(".run.pack") || file.endsWith(".run.json");
 }
 
 declare const __KST_BUILD_VERSION__: string | undefined;
@@ -220,44 +336,12 @@ export function pipelineVersion(): string {
   return hashOf("source", process.versions.node.split(".")[0]!, ...parts);
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
-function isRun(run: unknown): run is CachedRun {
-  if (
-    !isRecord(run) ||
-    typeof run["schemaCount"] !== "number" ||
-    typeof run["operationCount"] !== "number" ||
-    typeof run["refCount"] !== "number" ||
-    !Array.isArray(run["files"])
-  )
-    return false;
-  return run["files"].every(
-    (file: unknown) =>
-      Array.isArray(file) &&
-      file.length === 2 &&
-      typeof file[0] === "string" &&
-      typeof file[1] === "string",
-  );
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
-  const out: Record<string, T> = Object.create(null);
-  for (const key of [...map.keys()].sort(byCodeUnit)) out[key] = map.get(key)!;
-  return out;
-}
-
 /** Readers never see half a file: write a sibling, then rename over. */
-function writeAtomically(file: string, text: string): void {
+function writeAtomically(file: string, text: string | Uint8Array): void {
   const temporary = `${file}.${process.pid}-${Date.now()}.tmp`;
   try {
     writeFileSync(temporary, text);
@@ -269,7 +353,8 @@ function writeAtomically(file: string, text: string): void {
 
 function prune(dir: string): void {
   const packs = readdirSync(dir)
-    .filter((f) => f.endsWith(".run.json") || f.endsWith(".parts.json"))
+    // Packs of this format, and the JSON ones of the format before (read by no run, they age out).
+    .filter((f) => /\.(run|parts)\.(pack|json)$/.test(f))
     .flatMap((f) => {
       try {
         return [{ f, pack: f.split(".")[0]!, mtime: statSync(join(dir, f)).mtimeMs }];

@@ -39,7 +39,9 @@ import {
   containersOf,
   frameText,
   header,
+  operationDoc,
   partsOf,
+  referenceUrl,
   spliceFrame,
   type Container,
   type EmitInput,
@@ -267,46 +269,11 @@ function pathItemType(operations: readonly NamedOperation[], ctx: GlobalContext)
   return ts.factory.createTypeLiteralNode(members);
 }
 
-/** Klaviyo's reference page of an operation. */
-export function referenceUrl(operationId: string): string {
-  return `https://developers.klaviyo.com/en/reference/${encodeURIComponent(operationId)}`;
-}
+export { referenceUrl };
 
-/**
- * The hover text of an operation: its summary, then its description, the scopes it needs, its rate limits, the
- * other names Klaviyo gives it, whether it is deprecated or pre-release, and its reference page.
- */
+/** The hover text of an operation (chunks.ts: operationDoc()), through openapi-typescript's JSDoc writer. */
 function addOperationDoc(operation: NamedOperation, node: ts.PropertySignature): void {
-  const object = operation.operation;
-  const lines: string[] = [];
-  if (typeof object["description"] === "string" && object["description"].trim() !== "")
-    lines.push(object["description"].trim(), "");
-  // A list, so that editors show one fact per line (a JSDoc comment is read as Markdown).
-  lines.push(`- \`${operation.method.toUpperCase()} ${operation.route}\``);
-  const scopes = object["x-klaviyo-scopes"];
-  if (Array.isArray(scopes) && scopes.length > 0)
-    lines.push(`- Scopes: ${scopes.map((s) => `\`${String(s)}\``).join(", ")}`);
-  const limit = object["x-klaviyo-ratelimit"];
-  if (typeof limit === "object" && limit !== null && !Array.isArray(limit)) {
-    const parts = Object.entries(limit).map(([kind, value]) => `${kind} ${String(value)}`);
-    if (parts.length > 0) lines.push(`- Rate limits: ${parts.join(", ")}`);
-  }
-  const aliases = object["x-klaviyo-operation-aliases"];
-  if (Array.isArray(aliases) && aliases.length > 0)
-    lines.push(`- Also known as: ${aliases.map((a) => `\`${String(a)}\``).join(", ")}`);
-  const preRelease = object["x-klaviyo-pre-release"];
-  if (typeof preRelease === "string" && preRelease !== "" && preRelease !== "None")
-    lines.push(`- Pre-release: ${preRelease}`);
-  if (object["deprecated"] === true) lines.push("- Deprecated");
-  lines.push(`- Reference: ${referenceUrl(operation.operationId)}`);
-  addJSDocComment(
-    {
-      summary: typeof object["summary"] === "string" ? object["summary"] : undefined,
-      deprecated: object["deprecated"] === true,
-      description: lines.join("\n"),
-    } as unknown as SchemaObject,
-    node,
-  );
+  addJSDocComment(operationDoc(operation) as unknown as SchemaObject, node);
 }
 
 /**

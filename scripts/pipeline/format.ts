@@ -1,8 +1,9 @@
 /**
  * Stage 5, format: prettier with the project's committed options, passed explicitly so that no
  * .prettierrc or editorconfig on the user's machine changes the bytes. The generate pipeline formats the
- * file in parts (chunks.ts), on worker threads when there are many (pool.ts); formatting the whole
- * file at once is the reference that gives the same bytes.
+ * file in parts (chunks.ts), and of each part only what the TypeScript printer does not already write in
+ * prettier's form, in the main thread or a worker (pool.ts); formatting the whole file at once is the
+ * reference that gives the same bytes.
  */
 import { format, type Options } from "prettier";
 

@@ -11,19 +11,25 @@
 import { basename, resolve } from "node:path";
 import { hashOf, type GenerateCache } from "./cache.js";
 import {
+  aliasInPrettierForm,
   aliasLines,
   ChunkError,
   containersOf,
+  finishMember,
   frameText,
   header,
   partsOf,
+  pathMemberText,
+  planMember,
   splitAliases,
   spliceFrame,
-  splitMembers,
+  splitFragments,
   wrapAliases,
-  wrapMembers,
+  wrapFragments,
   type Container,
   type EmitInput,
+  type MemberPlan,
+  type NamedOperation,
   type PartId,
 } from "./chunks.js";
 import type { EmittedPart, PartEmitter } from "./emit.js";
@@ -86,8 +92,12 @@ export interface GenerateOptions {
 
 /** Below this many members to make, worker threads cost more than they save (an incremental run). */
 const PARALLEL_MIN_MEMBERS = 100;
-/** Members per prettier call, by unformatted size: large enough that per-call overhead is small. */
+/** Members emitted between looks at the pool, by unformatted size. */
 const BATCH_CHARS = 24_000;
+/** Parts per request to a worker's emitter: small enough that this thread gets work back early and often. */
+const EMIT_BATCH_PARTS = 32;
+/** Fragments per prettier call, by unformatted size: large enough that per-call overhead is small. */
+const FRAGMENT_BATCH_CHARS = 8_000;
 
 export async function generateFromFiles(
   dir: string,
@@ -107,10 +117,16 @@ export async function generateFromFiles(
       reused: { run: true, members: cached.schemaCount },
     };
   }
-  // With parts of an earlier run at hand, this run will make few: a worker loads TypeScript and prettier for
-  // them while this thread reads and resolves the set.
+  // Workers load TypeScript while this thread reads and resolves the set. With parts of an earlier run at hand,
+  // this run will make few: one worker, with prettier too. Otherwise the workers emit everything, and this
+  // thread lays out what they give back (declarationFile).
+  const threads = options.threads ?? 0;
   const preloaded =
-    cache?.warm && (options.threads ?? 0) > 0 ? createPool(1, { preload: true }) : undefined;
+    threads === 0
+      ? undefined
+      : cache?.warm
+        ? createPool(1, { preload: true })
+        : createPool(threads, { preload: "emitter" });
   try {
     const { resolved, normalized } = options.prepared ?? (await prepareSchemaSet(dir, files));
     const tags = operationTags(normalized.operations); // bad tags are an error before any work
@@ -200,11 +216,12 @@ function runCacheKey(
 }
 
 /**
- * Emits and formats the declaration files in parts, reusing cached parts. Few parts to make: one request
- * to the emitter (in the preloaded worker, or here), then prettier. Many: this thread emits batch by batch
- * while worker threads format the batches already emitted. A batch holds parts of one container. With
- * `entries`, the formatted parts are then split into entry points and shared modules (entries.ts), whose
- * frames prettier formats last; without, they make the one file.
+ * Emits and formats the declaration file in parts, reusing cached parts. Few parts to make: one request
+ * to the emitter (in the preloaded worker, or here), then prettier there. Many: the workers emit batch by
+ * batch (or, without workers, this thread does) while this thread lays out each batch that comes back and
+ * formats the fragments that need prettier (chunks.ts). With `entries`, the formatted parts are then split into
+ * entry points and shared modules (entries.ts), whose frames prettier formats last; without, they make the one
+ * file.
  */
 async function declarationFiles(
   set: NormalizedSet,
@@ -229,8 +246,8 @@ async function declarationFiles(
     if (hit.closure !== undefined && hit.closure !== key!.closure()) return undefined;
     return hit.text;
   });
-  const formattedAliases: (string | undefined)[] = aliases.map((line) =>
-    cache?.getPart(hashOf("alias", line)),
+  const formattedAliases: (string | undefined)[] = aliases.map(
+    (line) => aliasInPrettierForm(line) ?? cache?.getPart(hashOf("alias", line)),
   );
   // Entry points have frames of their own (assemble), so the single file's is not needed.
   let frame = entries ? "" : cache?.getPart(frameKey);
@@ -283,8 +300,21 @@ async function declarationFiles(
     return { files: await assemble(formatInThread), reusedMembers };
   }
 
-  const few = missing.length < PARALLEL_MIN_MEMBERS;
+  // Members of `paths` need no emitter (chunks.ts: pathMemberText()): this thread makes them.
+  const routes = new Map<string, NamedOperation[]>();
+  for (const o of set.operations) routes.set(o.route, [...(routes.get(o.route) ?? []), o]);
+  const direct: EmittedPart[] = [];
+  const toEmit: PartId[] = [];
+  for (const id of missing) {
+    const text = id.container === "paths" ? pathMemberText(routes.get(id.name) ?? []) : undefined;
+    if (text === undefined) toEmit.push(id);
+    else direct.push({ ...id, text, readsOthers: false });
+  }
+  const few = toEmit.length < PARALLEL_MIN_MEMBERS;
   const pool = preloaded ?? createPool(few ? 0 : (options.threads ?? 0));
+  // Where prettier runs: with few parts, where they were emitted; with many, in this thread, which is free
+  // while the workers emit (and the workers need not load prettier at all).
+  const formatter = few || pool.threads === 0 ? pool : createPool(0);
   const index = new Map(parts.map((id, i) => [keyOf(id), i]));
   const work: Promise<void>[] = [];
   // Awaited together below; until then a failure must not count as unhandled.
@@ -292,35 +322,68 @@ async function declarationFiles(
     job.catch(() => {});
     work.push(job);
   };
-  const formatMembers = (container: Container, batch: readonly EmittedPart[]) =>
+  const finish = (part: EmittedPart, formatted: string) => {
+    members[index.get(keyOf(part))!] = formatted;
+    const key = keys?.get(keyOf(part));
+    if (key)
+      cache!.putMember(
+        key.key,
+        part.readsOthers ? { text: formatted, closure: key.closure() } : { text: formatted },
+      );
+  };
+  // Members waiting for prettier's layout of their fragments, sent a batch at a time.
+  let pending: { part: EmittedPart; plan: MemberPlan }[] = [];
+  let pendingChars = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    const waiting = pending;
+    pending = [];
+    pendingChars = 0;
+    const fragments = waiting.flatMap((w) => w.plan.fragments);
     track(
-      pool
-        .format(
-          wrapMembers(
-            container,
-            batch.map((m) => m.text),
-          ),
-        )
-        .then((text) => {
-          splitMembers(container, text, batch.length).forEach((formatted, j) => {
-            const part = batch[j]!;
-            members[index.get(keyOf(part))!] = formatted;
-            const key = keys?.get(keyOf(part));
-            if (key)
-              cache!.putMember(
-                key.key,
-                part.readsOthers
-                  ? { text: formatted, closure: key.closure() }
-                  : { text: formatted },
-              );
-          });
-        }),
+      formatter.format(wrapFragments(fragments)).then((text) => {
+        const formatted = splitFragments(text, fragments);
+        let at = 0;
+        for (const { part, plan } of waiting) {
+          finish(part, finishMember(plan, formatted.slice(at, at + plan.fragments.length)));
+          at += plan.fragments.length;
+        }
+      }),
     );
+  };
+  /** Lays out what needs no prettier at once; the fragments that do go to the pool in batches. */
+  const formatMembers = (container: Container, batch: readonly EmittedPart[]) => {
+    for (const part of batch) {
+      const plan = planMember(container, part.text);
+      if (plan.fragments.length === 0) finish(part, finishMember(plan, []));
+      else {
+        pending.push({ part, plan });
+        for (const fragment of plan.fragments) pendingChars += fragment.text.length;
+      }
+    }
+    if (pendingChars >= FRAGMENT_BATCH_CHARS) flush();
+  };
   try {
+    const emitted: Promise<void>[] = [];
+    if (!few && pool.threads > 0) {
+      // All batches at once: each worker takes the next when it is done with one, and gets the set with its
+      // first. This thread lays each out as it comes back.
+      const input = emitInput(set);
+      for (let at = 0; at < toEmit.length; at += EMIT_BATCH_PARTS) {
+        const job = pool
+          .emit({ input, parts: toEmit.slice(at, at + EMIT_BATCH_PARTS) })
+          .then((reply) => {
+            for (const [container, batch] of byContainer(reply.parts))
+              formatMembers(container, batch);
+          });
+        track(job);
+        emitted.push(job);
+      }
+    }
     // The frame and the aliases need no emitter: they go first, while the emitter loads.
     if (frame === undefined && !entries)
       track(
-        pool.format(frameRaw).then((formatted) => {
+        formatter.format(frameRaw).then((formatted) => {
           frame = formatted;
           cache?.putPart(frameKey, formatted);
         }),
@@ -329,7 +392,7 @@ async function declarationFiles(
     if (aliasIndexes.length > 0) {
       const lines = aliasIndexes.map((i) => aliases[i]!);
       track(
-        pool.format(wrapAliases(lines)).then((text) => {
+        formatter.format(wrapAliases(lines)).then((text) => {
           splitAliases(text, lines.length).forEach((formatted, j) => {
             formattedAliases[aliasIndexes[j]!] = formatted;
             cache?.putPart(hashOf("alias", lines[j]!), formatted);
@@ -337,25 +400,48 @@ async function declarationFiles(
         }),
       );
     }
+    if (direct.length > 0) formatMembers("paths", direct);
     if (few) {
-      if (missing.length > 0) {
-        const reply = await pool.emit({ input: emitContext(set, missing, keys), parts: missing });
+      if (toEmit.length > 0) {
+        const reply = await pool.emit({ input: emitContext(set, toEmit, keys), parts: toEmit });
         for (const [container, batch] of byContainer(reply.parts)) formatMembers(container, batch);
       }
+    } else if (pool.threads > 0) {
+      await Promise.all(emitted);
     } else {
       const { createEmitter } = await import("./emit.js");
       const emitter = createEmitter(set);
-      for (const [container, batch] of batches(emitter, missing)) {
+      for (const [container, batch] of batches(emitter, toEmit)) {
         formatMembers(container, batch);
         // Let finished chunks come back from the threads while this thread emits the next.
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    flush();
     await Promise.all(work);
-    return { files: await assemble((text) => pool.format(text)), reusedMembers };
+    return { files: await assemble((text) => formatter.format(text)), reusedMembers };
   } finally {
     if (pool !== preloaded) void pool.close(); // as above
+    if (formatter !== pool) void formatter.close();
   }
+}
+
+/** What a worker needs of the set to emit from it: the rest need not be copied to it. */
+function emitInput(set: NormalizedSet): EmitInput {
+  return {
+    schemas: set.schemas.map(({ name, schema }) => ({ name, schema })),
+    variants: {
+      request: set.variants.request.map(({ name, schema }) => ({ name, schema })),
+      response: set.variants.response.map(({ name, schema }) => ({ name, schema })),
+    },
+    operations: set.operations.map(({ operationId, route, method, operation }) => ({
+      operationId,
+      route,
+      method,
+      operation,
+    })),
+    components: set.components.map(({ kind, name, body }) => ({ kind, name, body })),
+  };
 }
 
 function byContainer(parts: readonly EmittedPart[]): Map<Container, EmittedPart[]> {

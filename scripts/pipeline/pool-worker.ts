@@ -1,15 +1,16 @@
 /**
  * A worker thread of pool.ts: formats texts and emits members as it is asked, one message each, until
- * it is sent null. Asked to preload, it loads the emitter (TypeScript) and prettier at once, while the
- * thread that started it is still busy.
+ * it is sent null. Asked to preload, it loads the emitter (TypeScript), and prettier unless told not to, at
+ * once, while the thread that started it is still busy. The set to emit from comes with the first request
+ * that names it; the emitter made from it serves the requests after.
  */
 import { parentPort } from "node:worker_threads";
-import type { EmitReply, EmitRequest } from "./emit.js";
+import type { EmitInput, EmitReply, PartEmitter, PartId } from "./emit.js";
 
 export type PoolRequest =
-  | { kind: "preload" }
+  | { kind: "preload"; formatter: boolean }
   | { id: number; kind: "format"; text: string }
-  | { id: number; kind: "emit"; request: EmitRequest };
+  | { id: number; kind: "emit"; inputId: number; input?: EmitInput; parts: PartId[] };
 export type PoolReply = { id: number; result: string | EmitReply } | { id: number; error: string };
 
 const port = parentPort;
@@ -18,13 +19,27 @@ const emitter = () => import("./emit.js");
 const formatter = () => import("./format.js");
 
 /** Loads the emitter and prettier (which loads its parser on first use). Errors surface with the real request. */
-async function warmUp(): Promise<void> {
+async function warmUp(withFormatter: boolean): Promise<void> {
   try {
     await emitter();
-    await (await formatter()).formatDeclarations("export type A = 1;\n");
+    if (withFormatter) await (await formatter()).formatDeclarations("export type A = 1;\n");
   } catch {
     // the request that follows reports it
   }
+}
+
+let current: { inputId: number; emitter: PartEmitter } | undefined;
+
+async function emit(message: Extract<PoolRequest, { kind: "emit" }>): Promise<EmitReply> {
+  const { createEmitter } = await emitter();
+  if (message.input !== undefined)
+    current = { inputId: message.inputId, emitter: createEmitter(message.input) };
+  if (current?.inputId !== message.inputId)
+    throw new Error(
+      `pool-worker: asked to emit from set ${message.inputId}, which it was not sent`,
+    );
+  const { emitter: parts } = current;
+  return { parts: message.parts.map((id) => parts.part(id)) };
 }
 
 port.on("message", (message: PoolRequest | null) => {
@@ -33,13 +48,13 @@ port.on("message", (message: PoolRequest | null) => {
     return;
   }
   if (message.kind === "preload") {
-    void warmUp();
+    void warmUp(message.formatter);
     return;
   }
   const work =
     message.kind === "format"
       ? formatter().then((m) => m.formatDeclarations(message.text))
-      : emitter().then((m) => m.emitParts(message.request));
+      : emit(message);
   work.then(
     (result) => port.postMessage({ id: message.id, result } satisfies PoolReply),
     (error: unknown) =>
