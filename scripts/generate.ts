@@ -23,7 +23,8 @@ Options:
   --check           write nothing; exit 1 and list the differences if the output folder is stale
   --no-cache        neither read nor write the cache: a cold run
   --cache-dir DIR   where results are cached by content hash (default: .cache/generate; safe to delete)
-  --threads N       worker threads for formatting (default: one less than the CPUs, at least 1; 0: none)
+  --threads N       worker threads that emit (and format, when a run makes few members): default one less
+                    than the CPUs, at least 1; 0: everything on this thread
   --layout L        how tagged operations split into entry points: by-closure (the default: a module per
                     set of tags that reach a declaration), by-declaration (a module per declaration) or
                     one-file (no tag entries); a set without tagged operations is always one file
