@@ -29,7 +29,7 @@ Options:
                     set of tags that reach a declaration), by-declaration (a module per declaration) or
                     one-file (no tag entries); a set without tagged operations is always one file
   --no-drift        when the output changes, skip the drift summary against the schemas at HEAD
-                    (it runs the diff, about 1.5 s more on the full catalog)
+                    (it runs the diff, about 2.3 s more on the full catalog)
   --quiet           no progress lines, only the summary and errors
   -h, --help        show this help
 
