@@ -7,7 +7,9 @@
  */
 import { memoryCache } from "../scripts/pipeline/cache.js";
 import { referencesOf, slugOf } from "../scripts/pipeline/entries.js";
+import { formatDeclarations } from "../scripts/pipeline/format.js";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
+import { readSchemaFolder } from "../scripts/pipeline/load.js";
 import { inlineFiles, schemaFile } from "./helpers/fixtures.js";
 import { filesUnder, typecheck } from "./helpers/typecheck.js";
 
@@ -203,6 +205,14 @@ test("the by-declaration layout gives each declaration a module of its own", asy
   const files = [...(await generate("by-declaration")).files.keys()];
   // 4 schemas, 1 response, 4 operations.
   expect(files.filter((f) => f.startsWith("shared/"))).toHaveLength(9);
+});
+
+test("every declaration file is in prettier's form: the fixture's and the embedded default's", async () => {
+  const defaults = (await generateFromFiles("schemas", readSchemaFolder("schemas"))).files;
+  const declarations = [...byClosure, ...defaults].filter(([file]) => /\.d\.m?ts$/.test(file));
+  expect(declarations.length).toBe(9 + 5);
+  for (const [file, text] of declarations)
+    expect({ file, text: await formatDeclarations(text) }).toEqual({ file, text });
 });
 
 test("one-file: no entry points, the single file as for a set without operations", async () => {
