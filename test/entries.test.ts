@@ -6,7 +6,8 @@
  * an operation without a tag, a schema no operation reaches, and one that refers to itself.
  */
 import { memoryCache } from "../scripts/pipeline/cache.js";
-import { referencesOf, slugOf } from "../scripts/pipeline/entries.js";
+import { referencesOf } from "../scripts/pipeline/chunks.js";
+import { slugOf } from "../scripts/pipeline/entries.js";
 import { formatDeclarations } from "../scripts/pipeline/format.js";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import { readSchemaFolder } from "../scripts/pipeline/load.js";
@@ -251,12 +252,12 @@ test("slugs: lower case, runs of other characters as one hyphen, none at the end
   ).toEqual(["catalogs", "custom-objects", "data-privacy", "web-feeds", "n-code"]);
 });
 
-test("references: what a member's text refers to, with escapes read as JSON", () => {
+test("references: what a member's text refers to, each once in order of first mention, escapes read as JSON", () => {
   expect(
     referencesOf(
-      'x: components["schemas"]["A"] | requestSchemas["B"]; y: components["responses"]["E"]; z: operations["o\\"p"]; w: other["Q"];',
-    ).sort(),
-  ).toEqual(['operations/o"p', "requestSchemas/B", "responses/E", "schemas/A"]);
+      'x: components["schemas"]["A"] | requestSchemas["B"]; y: components["responses"]["E"]; z: operations["o\\"p"]; w: other["Q"]; again: components["schemas"]["A"];',
+    ).map((id) => `${id.container}/${id.name}`),
+  ).toEqual(["schemas/A", "requestSchemas/B", "responses/E", 'operations/o"p']);
 });
 
 describe("bad tags: one line naming the file and the place, before anything is written", () => {

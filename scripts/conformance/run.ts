@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { referencesOf, TAGS_DIR } from "../pipeline/entries.js";
+import { referencesOf } from "../pipeline/chunks.js";
+import { TAGS_DIR } from "../pipeline/entries.js";
 import { SchemaError } from "../pipeline/errors.js";
 import { generateFromFiles } from "../pipeline/generate.js";
 import type { JsonObject } from "../pipeline/json.js";
@@ -239,10 +240,6 @@ function entryContents(
     );
   const references = referencesOf(readFileSync(path, "utf8"));
   const named = (container: string) =>
-    new Set(
-      references
-        .filter((r) => r.startsWith(`${container}/`))
-        .map((r) => r.slice(container.length + 1)),
-    );
+    new Set(references.filter((r) => r.container === container).map((r) => r.name));
   return { schemas: named("schemas"), operations: named("operations") };
 }

@@ -9,7 +9,14 @@
  * "schemas"]["X"]`, `operations["id"]`, `requestSchemas["X"]`, ...), which is what the compiler will resolve,
  * whatever led openapi-typescript to write it.
  */
-import { frameText, header, partsOf, spliceFrame, type Container } from "../pipeline/chunks.js";
+import {
+  frameText,
+  header,
+  partsOf,
+  referencesOf,
+  spliceFrame,
+  type Container,
+} from "../pipeline/chunks.js";
 import { createEmitter, type EmitInput, type PartId } from "../pipeline/emit.js";
 import type { NormalizedSet } from "../pipeline/normalize.js";
 
@@ -20,13 +27,6 @@ export interface JudgedDeclarations {
   parts: number;
   of: number;
 }
-
-/**
- * A reference to another part in an emitted member: `components["<kind>"]["<name>"]` or
- * `<container>["<name>"]` for the top-level containers. Names are printed as double-quoted string literals.
- */
-const REFERENCE =
-  /(?<![\w$.])(?:components\["(schemas|responses|parameters|requestBodies|headers)"\]|(operations|requestSchemas|responseSchemas))\["((?:[^"\\\n]|\\.)*)"\]/g;
 
 const key = (container: Container, name: string) => `${container}\0${name}`;
 
@@ -56,16 +56,7 @@ export function judgedDeclarations(
     const id = queue.pop()!;
     const text = emitter.part(id).text;
     texts.set(key(id.container, id.name), text);
-    for (const match of text.matchAll(REFERENCE)) {
-      const container = (match[1] ?? match[2]) as Container;
-      let name: string;
-      try {
-        name = JSON.parse(`"${match[3]}"`) as string;
-      } catch {
-        continue; // not a string literal the printer wrote: some doc comment's text
-      }
-      want(container, name);
-    }
+    for (const next of referencesOf(text)) want(next.container, next.name);
   }
 
   const kept = (container: Container, name: string) => texts.has(key(container, name));

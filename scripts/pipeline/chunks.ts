@@ -715,3 +715,29 @@ function printedDocComment(doc: OperationDoc): string[] | undefined {
   // The printer writes "/*" + text + "*/", each line trimmed, the lines after the first one column in.
   return `/*${text}*/`.split("\n").map((line, i) => (i === 0 ? line.trim() : ` ${line.trim()}`));
 }
+
+/**
+ * A reference to another part in emitted text: `components["<kind>"]["<name>"]`, or `<container>["<name>"]` for
+ * the top-level containers; names are printed as double-quoted string literals.
+ */
+const REFERENCE =
+  /(?<![\w$.])(?:components\["(schemas|responses|parameters|requestBodies|headers)"\]|(operations|requestSchemas|responseSchemas))\["((?:[^"\\\n]|\\.)*)"\]/g;
+
+/**
+ * The parts that emitted text refers to, each once, in order of first mention: what the compiler will resolve.
+ * Doc comments can only add references, never lose one (entries.ts, the drift report's declarations.ts).
+ */
+export function referencesOf(text: string): PartId[] {
+  const found = new Map<string, PartId>();
+  for (const match of text.matchAll(REFERENCE)) {
+    let name: string;
+    try {
+      name = JSON.parse(`"${match[3]}"`) as string;
+    } catch {
+      continue; // not a string literal the printer wrote: some doc comment's text
+    }
+    const container = (match[1] ?? match[2]) as Container;
+    found.set(`${container}/${name}`, { container, name });
+  }
+  return [...found.values()];
+}

@@ -24,6 +24,7 @@ import {
   CONTAINER_DOCS,
   IN_COMPONENTS,
   placeholderLine,
+  referencesOf,
   type Container,
   type PartId,
 } from "./chunks.js";
@@ -126,26 +127,6 @@ type TopContainer = keyof typeof TOP_CONTAINERS;
 
 const keyOf = (id: PartId) => `${id.container}/${id.name}`;
 
-/** What a member's text refers to, as keys `container/name`. Comments can only add references, never lose one. */
-export function referencesOf(text: string): string[] {
-  const found = new Set<string>();
-  const string = String.raw`"((?:[^"\\\n]|\\.)*)"`;
-  const pattern = new RegExp(
-    String.raw`\b(?:components\["(schemas|responses|parameters|requestBodies|headers)"\]|(requestSchemas|responseSchemas|operations))\[${string}\]`,
-    "g",
-  );
-  for (const match of text.matchAll(pattern)) {
-    let name: string;
-    try {
-      name = JSON.parse(`"${match[3]}"`) as string;
-    } catch {
-      continue; // not a JSON-compatible literal: not something the emitter printed
-    }
-    found.add(`${match[1] ?? match[2]}/${name}`);
-  }
-  return [...found];
-}
-
 export interface EntryInput {
   operations: readonly TaggedOperation[];
   tags: ReadonlyMap<string, readonly Tag[]>;
@@ -176,7 +157,9 @@ export function planEntries(input: EntryInput): PlannedFile[] {
     input.members.map((m) => [
       keyOf(m),
       // A reference to itself stays: its module's local names must cover the member's own declaration too.
-      referencesOf(m.text).filter((key) => byKey.has(key)),
+      referencesOf(m.text)
+        .map(keyOf)
+        .filter((key) => byKey.has(key)),
     ]),
   );
   const tagsOfRoute = new Map<string, Set<string>>();
