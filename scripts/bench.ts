@@ -458,6 +458,15 @@ function rootProject(
   };
 }
 
+/** The consumer that imports ONE_TYPE from a tag entry. */
+function tagEntryProject(tagSpecifier: string, skipLibCheck: boolean): ConsumerProject {
+  return {
+    id: tscId("tag-imports-1", skipLibCheck),
+    label: `one type from a tag entry (${tagSpecifier})`,
+    imports: [{ specifier: tagSpecifier, names: [ONE_TYPE] }],
+    skipLibCheck,
+  };
+}
 function tscId(what: string, skipLibCheck: boolean): string {
   return `tsc-${what}-skiplibcheck-${skipLibCheck ? "on" : "off"}`;
 }
@@ -672,11 +681,7 @@ async function benchOperationsConsumers(
     ]),
     rootProject(name, 50, spread(rootTypes, 50), true),
   ];
-  const tagProject = (skipLibCheck: boolean): Omit<ConsumerProject, "imports"> => ({
-    id: tscId("tag-imports-1", skipLibCheck),
-    label: `one type from a tag entry (${tagSpecifier})`,
-    skipLibCheck,
-  });
+  const tagProject = (skipLibCheck: boolean) => tagEntryProject(tagSpecifier, skipLibCheck);
   const fiveTagsProject: Omit<ConsumerProject, "imports"> = {
     id: tscId("tags-imports-50", true),
     label: "fifty types from five tag entries, ten each",
@@ -707,12 +712,7 @@ async function benchOperationsConsumers(
       );
     if (!oneTagTypes.includes(ONE_TYPE))
       throw new Error(`bench: the ${ONE_TAG} entry does not export ${ONE_TYPE}`);
-    projects.push(
-      ...[true, false].map((skipLibCheck) => ({
-        ...tagProject(skipLibCheck),
-        imports: [{ specifier: tagSpecifier, names: [ONE_TYPE] }],
-      })),
-    );
+    projects.push(...[true, false].map(tagProject));
     const picked = pickFromTags(
       new Map(slugs.map((slug) => [slug, types.get(tagEntry(slug))!])),
       FIVE_TAGS,
@@ -735,9 +735,24 @@ async function benchOperationsConsumers(
   );
 
   // tsserver: a file with a completion after `const x: <type> = { `, one fresh server per sample.
-  const editorCases: EditorCase[] = [
+  const editorCases = editorCasesFor(
+    OPERATIONS_PREFIX,
+    name,
+    slugs.length > 0 ? tagSpecifier : undefined,
+  );
+  cases.push(...(await benchEditor(editorCases, root, runs)));
+
+  return { cases, skipped, packed: packedSize(generated, join(work, "openapi-pack")) };
+}
+
+/**
+ * The tsserver cases for a package installed as `name`: a file with a local type (the baseline), one importing
+ * ONE_TYPE from the root, and, given its specifier, one importing it from a tag entry.
+ */
+function editorCasesFor(prefix: string, name: string, tagSpecifier?: string): EditorCase[] {
+  const cases: EditorCase[] = [
     {
-      id: `${OPERATIONS_PREFIX}tsserver-baseline`,
+      id: `${prefix}tsserver-baseline`,
       row: "no import (a local type; the baseline)",
       source: [
         "interface Local {",
@@ -750,21 +765,20 @@ async function benchOperationsConsumers(
       expectEntries: ["ready", "count"],
     },
     {
-      id: `${OPERATIONS_PREFIX}tsserver-root`,
+      id: `${prefix}tsserver-root`,
       row: `one type from the root (${name})`,
       source: completionSource(name),
       expectEntries: [ONE_TYPE_MEMBER],
     },
   ];
-  if (slugs.length > 0)
-    editorCases.push({
-      ...editorTag,
+  if (tagSpecifier !== undefined)
+    cases.push({
+      id: `${prefix}tsserver-tag`,
+      row: `one type from a tag entry (${tagSpecifier})`,
       source: completionSource(tagSpecifier),
       expectEntries: [ONE_TYPE_MEMBER],
     });
-  cases.push(...(await benchEditor(editorCases, root, runs)));
-
-  return { cases, skipped, packed: packedSize(generated, join(work, "openapi-pack")) };
+  return cases;
 }
 
 /** A consumer file that imports ONE_TYPE from `specifier` and asks for the members of a value of it. */
@@ -843,16 +857,7 @@ async function benchLayouts(
     const projects: ConsumerProject[] = [true, false].flatMap((skipLibCheck) => [
       baselineProject(skipLibCheck),
       rootProject(name, 1, [ONE_TYPE], skipLibCheck),
-      ...(hasTags
-        ? [
-            {
-              id: tscId("tag-imports-1", skipLibCheck),
-              label: `one type from a tag entry (${tagSpecifier})`,
-              imports: [{ specifier: tagSpecifier, names: [ONE_TYPE] }],
-              skipLibCheck,
-            },
-          ]
-        : []),
+      ...(hasTags ? [tagEntryProject(tagSpecifier, skipLibCheck)] : []),
     ]);
     cases.push(
       ...runTscConsumers(
@@ -864,36 +869,7 @@ async function benchLayouts(
         `layout ${layout}, tsc`,
       ).map((c) => ({ ...c, group: "layouts" as const })),
     );
-    const editorCases: EditorCase[] = [
-      {
-        id: `${prefix}tsserver-baseline`,
-        row: "no import",
-        source: [
-          "interface Local {",
-          "  ready: boolean;",
-          "}",
-          `export const x: Local = { ${CARET} };`,
-          "",
-        ].join("\n"),
-        expectEntries: ["ready"],
-      },
-      {
-        id: `${prefix}tsserver-root`,
-        row: "one type from the root",
-        source: completionSource(name),
-        expectEntries: [ONE_TYPE_MEMBER],
-      },
-      ...(hasTags
-        ? [
-            {
-              id: `${prefix}tsserver-tag`,
-              row: "one type from a tag entry",
-              source: completionSource(tagSpecifier),
-              expectEntries: [ONE_TYPE_MEMBER],
-            },
-          ]
-        : []),
-    ];
+    const editorCases = editorCasesFor(prefix, name, hasTags ? tagSpecifier : undefined);
     cases.push(
       ...(await benchEditor(editorCases, root, runs)).map((c) => ({
         ...c,
