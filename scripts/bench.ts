@@ -26,6 +26,7 @@ import { build } from "esbuild";
 import {
   exportedSchemaTypes,
   generatedFolderName,
+  installDeclarationFile,
   installPackage,
   pickFromTags,
   setUpConsumers,
@@ -71,9 +72,10 @@ Measures, interleaved and repeated, in one run:
                by prettier with generate's options (timed together); peak memory; then the package it makes:
                tsc --noEmit on consumers importing one type from the root and from a tag entry
                (klaviyo-schema-types/catalogs), skipLibCheck on and off, fifty from the root and fifty from
-               five tag entries (on), paired with the consumer with no import; tsserver's time from open to
-               the first completion in a file importing one type from the root and from the tag entry
-               (a fresh server per sample), paired with a file importing nothing; and the package's tarball
+               five tag entries (on), and for comparison one type from the peer's own output of the
+               document (components["schemas"][...]), paired with the consumer with no import; tsserver's
+               time from open to the first completion in a file importing one type from the root and from
+               the tag entry (a fresh server per sample), paired with a file importing nothing; the tarball
                and unpacked size (npm pack --dry-run). The tag-entry cases are skipped, with a note, when
                the output has no tags/ folder (one file)
   diff         npm run diff on that document against itself with one schema changed, against one cold
@@ -605,7 +607,7 @@ async function benchOperations(
   checkWarmIsCold(generate, copy, one, scratch);
 
   // The consumer cost of the package generate makes from the document: tsc, tsserver, its packed size.
-  const consumer = await benchOperationsConsumers(cold, work, scratch, runs);
+  const consumer = await benchOperationsConsumers(cold, work, scratch, runs, peerOut);
 
   const revision = (JSON.parse(readFileSync(lock, "utf8")) as { source: { revision: string } })
     .source.revision;
@@ -641,6 +643,22 @@ async function benchOperations(
   };
 }
 
+/** The name the peer's output (openapi-typescript's single file of the document) is installed under. */
+const PEER_PACKAGE = "openapi-typescript-output";
+
+/**
+ * The consumer of ONE_TYPE from the peer's output, as `components["schemas"][...]`: what the same import costs
+ * from openapi-typescript's own file of the document, to read the root's cost against.
+ */
+function peerProject(skipLibCheck: boolean): ConsumerProject {
+  return {
+    id: tscId("peer-imports-1", skipLibCheck),
+    label: "for comparison: one type from openapi-typescript's own output of the document (peer)",
+    imports: [{ specifier: PEER_PACKAGE, names: [ONE_TYPE], fromComponents: true }],
+    skipLibCheck,
+  };
+}
+
 /** Klaviyo's tags whose entries the five-tag consumer imports from (ten schema types each), when present. */
 const FIVE_TAGS = ["Catalogs", "Profiles", "Campaigns", "Events", "Lists"].map(tagSlug);
 /** The tag entry of the one-type consumer: it exports ONE_TYPE. */
@@ -659,9 +677,11 @@ async function benchOperationsConsumers(
   work: string,
   scratch: string,
   runs: number,
+  peerOutput: string,
 ): Promise<{ cases: CaseResult[]; skipped: SkippedCase[]; packed: PackedSize }> {
   const root = join(work, "openapi-consumers");
   const name = installPackage(root, ROOT, generated);
+  installDeclarationFile(root, PEER_PACKAGE, peerOutput);
   const slugs = tagSlugs(generated);
   const rootEntry = join(generated, "index.d.ts");
   const tagEntry = (slug: string) => join(generated, "tags", `${slug}.d.ts`);
@@ -680,6 +700,7 @@ async function benchOperationsConsumers(
       rootProject(name, 1, [ONE_TYPE], skipLibCheck),
     ]),
     rootProject(name, 50, spread(rootTypes, 50), true),
+    ...[true, false].map(peerProject),
   ];
   const tagProject = (skipLibCheck: boolean) => tagEntryProject(tagSpecifier, skipLibCheck);
   const fiveTagsProject: Omit<ConsumerProject, "imports"> = {

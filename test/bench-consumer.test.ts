@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import {
   consumerSource,
   exportedSchemaTypes,
+  installDeclarationFile,
   installPackage,
   pickFromTags,
   setUpConsumers,
@@ -180,6 +181,38 @@ describe("bench consumers", () => {
         { specifier: "y", names: ["A"] },
       ]),
     ).toThrow("imports the same name twice");
+  });
+
+  test("a peer's single file is installed as a package, and its consumer reads components", () => {
+    const peerFile = join(tempDir("kst-bench-peer-"), "out.ts");
+    writeFileSync(
+      peerFile,
+      "export interface components {\n  schemas: {\n    Job: { id: string };\n  };\n}\n",
+    );
+    installDeclarationFile(consumers, "peer-output", peerFile);
+    const project = (names: string[]) => ({
+      id: `peer-${names.join("-")}`,
+      label: "one type from the peer",
+      imports: [{ specifier: "peer-output", names, fromComponents: true }],
+      skipLibCheck: false,
+    });
+    const [known, unknown] = setUpConsumers(
+      consumers,
+      [project(["Job"]), project(["Missing"])],
+      SMALL_LIB,
+    );
+    expect(readFileSync(join(known!.dir, "index.ts"), "utf8")).toContain(
+      'import type { components as components0 } from "peer-output";\ntype Job = components0["schemas"]["Job"];',
+    );
+    const tsc = (dir: string) =>
+      spawnSync(process.execPath, [TSC, "-p", dir], { encoding: "utf8" });
+    const ok = tsc(known!.dir);
+    expect(ok.stdout + ok.stderr).toBe("");
+    expect(ok.status).toBe(0);
+    // A name the file does not declare is a compile error, so a peer case cannot pass on an empty type.
+    const bad = tsc(unknown!.dir);
+    expect(bad.stdout).toContain("Property 'Missing' does not exist");
+    expect(bad.status).not.toBe(0);
   });
 
   test("tsserver lists the type's members at the caret, and an unresolved type is an error", async () => {

@@ -14,6 +14,11 @@ import ts from "typescript";
 export interface ConsumerImport {
   specifier: string;
   names: readonly string[];
+  /**
+   * The names are keys of the entry's `components["schemas"]`, not exports of their own: how a consumer
+   * reads openapi-typescript's own output, which exports no alias per schema.
+   */
+  fromComponents?: boolean;
 }
 
 /** One consumer project, as the bench declares it. */
@@ -70,6 +75,20 @@ export function installPackage(root: string, projectRoot: string, generatedDir: 
   cpSync(generatedDir, join(packageDir, generatedFolderName(manifest)), { recursive: true });
   writeFileSync(join(root, "package.json"), '{ "type": "module", "private": true }\n');
   return name;
+}
+
+/**
+ * Lays out `root`/node_modules/`name` holding one declaration file, `declarations`, as its index.d.ts: how the
+ * bench installs a peer's output (openapi-typescript's single file) to compare consumers with.
+ */
+export function installDeclarationFile(root: string, name: string, declarations: string): void {
+  const packageDir = join(root, "node_modules", name);
+  mkdirSync(packageDir, { recursive: true });
+  writeFileSync(
+    join(packageDir, "package.json"),
+    JSON.stringify({ name, version: "0.0.0", types: "./index.d.ts" }, null, 2) + "\n",
+  );
+  cpSync(declarations, join(packageDir, "index.d.ts"));
 }
 
 /** The folder of the package that holds the declarations: the first segment of its `types` path. */
@@ -134,8 +153,13 @@ export function consumerSource(imports: readonly ConsumerImport[]): string {
   if (new Set(names).size !== names.length)
     throw new Error(`bench: a consumer imports the same name twice: ${names.join(", ")}`);
   return [
-    ...imports.map(
-      (i) => `import type { ${i.names.join(", ")} } from ${JSON.stringify(i.specifier)};`,
+    ...imports.flatMap((i, k) =>
+      i.fromComponents
+        ? [
+            `import type { components as components${k} } from ${JSON.stringify(i.specifier)};`,
+            ...i.names.map((n) => `type ${n} = components${k}["schemas"][${JSON.stringify(n)}];`),
+          ]
+        : [`import type { ${i.names.join(", ")} } from ${JSON.stringify(i.specifier)};`],
     ),
     ...names.map((n, i) => `export declare const value${i}: ${n};`),
     `export function first(value: ${names[0]}): ${names[0]} {`,
