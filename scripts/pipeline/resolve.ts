@@ -111,12 +111,14 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
   const document = { components: { schemas: fromEntries(schemas.map((s) => [s.name, s.schema])) } };
   const { $RefParser } = await import("@apidevtools/json-schema-ref-parser"); // loaded only when there is work
   const parser = new $RefParser();
-  const refs = (await parser.resolve(
-    document as never,
-    {
-      resolve: { external: false, file: false, http: false },
-      continueOnError: false,
-    } as never,
+  const refs = (await withoutLazyHeaders(() =>
+    parser.resolve(
+      document as never,
+      {
+        resolve: { external: false, file: false, http: false },
+        continueOnError: false,
+      } as never,
+    ),
   )) as unknown as $Refs;
   // Many sites share a target; each distinct pointer is looked up once.
   const checked = new Set<string>();
@@ -264,6 +266,31 @@ function canonicalRef(
     name = self;
   }
   return { canonical: componentRef(name, target.rest), target: name };
+}
+
+/**
+ * Runs `start` (which begins json-schema-ref-parser's resolve) with Node's lazy `Headers` global hidden.
+ * json-schema-ref-parser merges its options with a test, `typeof Headers !== "undefined" && val instanceof
+ * Headers` (options.js, isMergeable), whose mere read of the global makes Node load its fetch implementation
+ * (undici, ~30-60 ms), on a path that never uses the network. Hidden, the test reads "undefined" and the
+ * instanceof is skipped: the same answer, since options built here are plain objects and never a Headers. The
+ * options are merged synchronously when resolve starts (normalizeArgs, in resolve and in the parse it calls),
+ * and nothing else in that package reads the global except its http resolver, which is off, so the global is
+ * put back before the first await. Where `Headers` is not such a lazy getter (another Node), nothing is hidden.
+ */
+function withoutLazyHeaders<T>(start: () => T): T {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, "Headers");
+  if (descriptor?.get === undefined || !descriptor.configurable) return start();
+  Object.defineProperty(globalThis, "Headers", {
+    value: undefined,
+    configurable: true,
+    writable: true,
+  });
+  try {
+    return start();
+  } finally {
+    Object.defineProperty(globalThis, "Headers", descriptor);
+  }
 }
 
 function oneLine(error: unknown): string {
