@@ -1,6 +1,7 @@
 /**
- * A content-hash cache for generate: whole runs by the hash of every input, and the formatted parts of
- * the declaration file (members, frame, alias lines) by the hash of what shapes each. It lives in a folder
+ * A content-hash cache for generate: whole runs by the hash of every input, the formatted parts of the
+ * declaration file (members, frame, alias lines) by the hash of what shapes each, and what load, resolve and
+ * normalise made of each schema file (prepare.ts) by the file's name and text. It lives in a folder
  * that is safe to delete (`.cache/generate/` by default). Everything in it is stamped with the pipeline's
  * version, the hash of its own code and of the tool versions, so a changed pipeline or tool never reuses an
  * old result. A cache that cannot be read is treated as empty: it can make a run faster, never different.
@@ -34,6 +35,16 @@ export interface CachedMember {
   closure?: string;
 }
 
+/** What prepare.ts keeps of one schema file: its own record (JSON), and two bodies as JSON text. */
+export interface CachedFile {
+  meta: string;
+  resolved: string;
+  normalized: string;
+}
+
+/** The texts of one CachedFile in a pack, in this order. */
+const FILE_TEXTS = ["meta", "resolved", "normalized"] as const;
+
 export interface GenerateCache {
   /** Whether parts of an earlier run are likely there to reuse: a run that misses will then be mostly reuse. */
   readonly warm: boolean;
@@ -44,6 +55,9 @@ export interface GenerateCache {
   /** Formatted text of a part by its key: the frame, alias lines. */
   getPart(key: string): string | undefined;
   putPart(key: string, text: string): void;
+  /** What prepare.ts made of one schema file, by its key (prepare.ts fileKey()). */
+  getFile(key: string): CachedFile | undefined;
+  putFile(key: string, file: CachedFile): void;
   /** Keeps what this run used or made, drops the rest. */
   save(): void;
 }
@@ -60,6 +74,7 @@ export function memoryCache(): GenerateCache {
   const runs = new Map<string, CachedRun>();
   const members = new Map<string, CachedMember>();
   const parts = new Map<string, string>();
+  const files = new Map<string, CachedFile>();
   return {
     get warm() {
       return members.size > 0;
@@ -70,11 +85,13 @@ export function memoryCache(): GenerateCache {
     putMember: (key, member) => void members.set(key, member),
     getPart: (key) => parts.get(key),
     putPart: (key, text) => void parts.set(key, text),
+    getFile: (key) => files.get(key),
+    putFile: (key, file) => void files.set(key, file),
     save: () => {},
   };
 }
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** Packs kept per cache folder; the least recently written go first. */
 const KEEP_PACKS = 24;
 
@@ -93,6 +110,7 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
   let newRun: { key: string; run: CachedRun } | undefined;
   const usedMembers = new Map<string, CachedMember>();
   const usedParts = new Map<string, string>();
+  const usedFiles = new Map<string, CachedFile>();
   let partsTouched = false;
 
   const parts = (): PartsPack => (partsPack ??= readPartsPack(partsFile, version));
@@ -128,22 +146,35 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
       partsTouched = true;
       usedParts.set(key, text);
     },
+    getFile(key) {
+      partsTouched = true;
+      const file = parts().files.get(key)?.();
+      if (file !== undefined) usedFiles.set(key, file);
+      return file;
+    },
+    putFile(key, file) {
+      partsTouched = true;
+      usedFiles.set(key, file);
+    },
     save() {
       mkdirSync(dir, { recursive: true });
       if (partsTouched) {
         const memberKeys = [...usedMembers.keys()].sort(byCodeUnit);
         const partKeys = [...usedParts.keys()].sort(byCodeUnit);
+        const fileKeys = [...usedFiles.keys()].sort(byCodeUnit);
         const header: PartsHeader = {
           format: FORMAT,
           version,
           members: memberKeys.map((key) => [key, usedMembers.get(key)!.closure ?? null]),
           parts: partKeys,
+          files: fileKeys,
         };
         writeAtomically(
           partsFile,
           encodePack(header, [
             ...memberKeys.map((key) => usedMembers.get(key)!.text),
             ...partKeys.map((key) => usedParts.get(key)!),
+            ...fileKeys.flatMap((key) => FILE_TEXTS.map((text) => usedFiles.get(key)![text])),
           ]),
         );
       }
@@ -188,12 +219,15 @@ interface PartsHeader {
   members: [key: string, closure: string | null][];
   /** The keys of the texts after the members'. */
   parts: string[];
+  /** The keys of the files after those, each FILE_TEXTS.length texts. */
+  files: string[];
 }
 
 /** What a parts pack holds, each text read when it is asked for. */
 interface PartsPack {
   members: Map<string, () => CachedMember>;
   parts: Map<string, () => string>;
+  files: Map<string, () => CachedFile>;
 }
 
 function readRunPack(file: string, version: string, key: string): CachedRun | undefined {
@@ -221,7 +255,7 @@ function readRunPack(file: string, version: string, key: string): CachedRun | un
 }
 
 function readPartsPack(file: string, version: string): PartsPack {
-  const empty: PartsPack = { members: new Map(), parts: new Map() };
+  const empty: PartsPack = { members: new Map(), parts: new Map(), files: new Map() };
   const pack = readPack(file);
   if (pack === undefined) return empty;
   const header = pack.header as Partial<PartsHeader>;
@@ -230,12 +264,15 @@ function readPartsPack(file: string, version: string): PartsPack {
     header.version !== version ||
     !Array.isArray(header.members) ||
     !Array.isArray(header.parts) ||
-    header.members.length + header.parts.length !== pack.count ||
+    !Array.isArray(header.files) ||
+    header.members.length + header.parts.length + FILE_TEXTS.length * header.files.length !==
+      pack.count ||
     !header.members.every(
       (m) =>
         Array.isArray(m) && typeof m[0] === "string" && (m[1] === null || typeof m[1] === "string"),
     ) ||
-    !header.parts.every((p) => typeof p === "string")
+    !header.parts.every((p) => typeof p === "string") ||
+    !header.files.every((f) => typeof f === "string")
   )
     return empty;
   const members = new Map<string, () => CachedMember>();
@@ -247,7 +284,17 @@ function readPartsPack(file: string, version: string): PartsPack {
   const parts = new Map<string, () => string>();
   const offset = header.members.length;
   header.parts.forEach((key, i) => parts.set(key, () => pack.text(offset + i)));
-  return { members, parts };
+  const files = new Map<string, () => CachedFile>();
+  const filesAt = offset + header.parts.length;
+  header.files.forEach((key, i) => {
+    const at = filesAt + FILE_TEXTS.length * i;
+    files.set(key, () => ({
+      meta: pack.text(at),
+      resolved: pack.text(at + 1),
+      normalized: pack.text(at + 2),
+    }));
+  });
+  return { members, parts, files };
 }
 
 /**

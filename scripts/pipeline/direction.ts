@@ -13,10 +13,15 @@
  * reaches are made, so a set without operations gets none. Pure.
  */
 import { byCodeUnit, fromEntries, isObject, type Json, type JsonObject } from "./json.js";
-import { mapComponent, mapOperation, type Direction } from "./openapi-objects.js";
+import {
+  mapComponent,
+  mapOperation,
+  type Direction,
+  type ObjectVisitor,
+} from "./openapi-objects.js";
 import { componentRefTokens } from "./refs.js";
 import type { ResolvedComponent, ResolvedOperation, ResolvedSchema } from "./resolve.js";
-import { mapSchema } from "./walk.js";
+import { forEachSchemaNode, mapSchema } from "./walk.js";
 
 /** Where each direction's variants live in the output, and the `$ref` prefix that points there. */
 export const DIRECTED = {
@@ -36,28 +41,76 @@ export interface DirectedSet {
   variants: Record<Direction, ResolvedSchema[]>;
 }
 
+/**
+ * What the walks below learn of one item's own body, by its file name: for a schema, what its properties say
+ * (PropertyFacts); for an operation or component, the schemas it refers to directly in each direction. Each is
+ * a function of that body alone, found by the same walk (with the same checks) that the direction's step would
+ * make. A caller that passes the facts of an earlier run (prepare.ts, for files whose normalised body the cache
+ * kept) saves those walks; the facts found here are added for it to keep.
+ */
+export type DirectionFacts = Map<string, FileFacts>;
+
+export interface FileFacts {
+  properties?: PropertyFacts;
+  roots?: Partial<Record<Direction, string[]>>;
+}
+
+/** Of every property at any depth of a schema's body (each value of a `properties`) that is an object. */
+export interface PropertyFacts {
+  /** Whether one says readOnly: true. */
+  readOnly: boolean;
+  /** Whether one says writeOnly: true. */
+  writeOnly: boolean;
+  /** The schemas they name (linkTarget()), sorted. */
+  targets: string[];
+}
+
 export function directSchemas(
   schemas: readonly ResolvedSchema[],
   operations: readonly ResolvedOperation[],
   components: readonly ResolvedComponent[],
+  facts: DirectionFacts = new Map(),
 ): DirectedSet {
   const byName = new Map(schemas.map((s) => [s.name, s]));
   const variants = {} as Record<Direction, ResolvedSchema[]>;
   const differs = {} as Record<Direction, ReadonlySet<string>>;
+  const factsOf = (fileName: string) =>
+    facts.get(fileName) ?? facts.set(fileName, {}).get(fileName)!;
   for (const direction of DIRECTIONS) {
     const roots = new Set<string>();
-    const visitRoots = (file: string) => ({
-      schema: (schema: Json, _path: readonly (string | number)[], d: Direction) => {
-        if (d === direction) for (const name of refNames(file, schema)) roots.add(name);
-        return schema;
-      },
-      ref: (ref: string) => ref,
-    });
-    for (const o of operations) mapOperation(o.path, o.operation, visitRoots(o.path));
-    for (const c of components) mapComponent(c.path, c.kind, c.body, visitRoots(c.path));
+    /** The schemas that an operation's or component's schemas, read in this direction, refer to directly. */
+    const rootsOf = (
+      item: { fileName: string; path: string },
+      walk: (visit: ObjectVisitor) => void,
+    ) => {
+      const known = factsOf(item.fileName);
+      const kept = known.roots?.[direction];
+      if (kept !== undefined) return kept;
+      const names: string[] = [];
+      walk({
+        schema: (schema, _path, d) => {
+          if (d === direction) names.push(...refNames(item.path, schema));
+          return schema;
+        },
+        ref: (ref) => ref,
+      });
+      known.roots = { ...known.roots, [direction]: names };
+      return names;
+    };
+    for (const o of operations)
+      for (const name of rootsOf(o, (visit) => mapOperation(o.path, o.operation, visit)))
+        roots.add(name);
+    for (const c of components)
+      for (const name of rootsOf(c, (visit) => mapComponent(c.path, c.kind, c.body, visit)))
+        roots.add(name);
     const reach = reachable(byName, roots);
-    const context: Context = { direction, byName, differs: new Set() };
-    const own = [...reach].filter((name) => hidesKeys(byName.get(name)!, context));
+    const context: Context = { direction, byName, differs: new Set(), chains: new Map() };
+    const own = [...reach].filter((name) => {
+      const schema = byName.get(name)!;
+      const known = factsOf(schema.fileName);
+      known.properties ??= propertyFacts(schema);
+      return hidesKeys(known.properties, context);
+    });
     differs[direction] = context.differs = dependents(byName, reach, own);
     variants[direction] = [...context.differs]
       .sort(byCodeUnit)
@@ -70,7 +123,12 @@ export function directSchemas(
   }
   const visitDirected = (file: string) => ({
     schema: (schema: Json, path: readonly (string | number)[], direction: Direction) =>
-      directSchema(file, schema, { direction, byName, differs: differs[direction] }, path),
+      directSchema(
+        file,
+        schema,
+        { direction, byName, differs: differs[direction], chains: new Map() },
+        path,
+      ),
     ref: (ref: string) => ref,
   });
   return {
@@ -91,6 +149,8 @@ interface Context {
   byName: ReadonlyMap<string, ResolvedSchema>;
   /** The schemas that get a variant in this direction. */
   differs: ReadonlySet<string>;
+  /** hiddenThrough() of each schema asked so far, in this direction. */
+  chains: Map<string, boolean>;
 }
 
 /** The schema a whole-schema `$ref` names, in components or in a direction's variants. */
@@ -111,29 +171,64 @@ function isHidden(schema: Json, context: Context, seen = new Set<string>()): boo
   if (!isObject(schema)) return false;
   const flag = DIRECTED[context.direction].hidden;
   if (schema[flag] === true) return true;
-  const anyOf = schema["anyOf"];
-  const ref =
-    schema["$ref"] ??
-    (Array.isArray(anyOf) && anyOf.length === 1 && isObject(anyOf[0])
-      ? anyOf[0]["$ref"]
-      : undefined);
-  const target = refTarget(ref);
+  const target = linkTarget(schema);
   if (target === undefined || seen.has(target)) return false;
   seen.add(target);
   const named = context.byName.get(target)?.schema;
   return named !== undefined && isHidden(named, context, seen);
 }
 
-/** Whether a schema's own body has a property hidden in the direction, at any depth. */
-function hidesKeys(schema: ResolvedSchema, context: Context): boolean {
-  let hides = false;
-  mapSchema(schema.path, schema.schema, (node) => {
+/** The schema that a schema names, as isHidden() follows it: its `$ref`, or that of its one anyOf branch. */
+function linkTarget(schema: JsonObject): string | undefined {
+  const anyOf = schema["anyOf"];
+  const ref =
+    schema["$ref"] ??
+    (Array.isArray(anyOf) && anyOf.length === 1 && isObject(anyOf[0])
+      ? anyOf[0]["$ref"]
+      : undefined);
+  return refTarget(ref);
+}
+
+/**
+ * isHidden() of an object that is not hidden by its own flag and names `target`: what the chain from `target`
+ * says, the same for every such object (each starts the chain afresh), so asked once per schema and direction.
+ */
+function hiddenThrough(target: string, context: Context): boolean {
+  let hidden = context.chains.get(target);
+  if (hidden === undefined) {
+    const named = context.byName.get(target)?.schema;
+    hidden = named !== undefined && isHidden(named, context, new Set([target]));
+    context.chains.set(target, hidden);
+  }
+  return hidden;
+}
+
+/**
+ * Whether a schema's own body has a property hidden in the direction, at any depth: some property (an object)
+ * hidden by its own flag, or through the schema it names; isHidden() of each, read off the facts.
+ */
+function hidesKeys(facts: PropertyFacts, context: Context): boolean {
+  const flag = DIRECTED[context.direction].hidden;
+  return facts[flag] || facts.targets.some((target) => hiddenThrough(target, context));
+}
+
+/** What hidesKeys() reads of a schema's properties, for both directions, in one walk of its body. */
+function propertyFacts(schema: ResolvedSchema): PropertyFacts {
+  const facts: PropertyFacts = { readOnly: false, writeOnly: false, targets: [] };
+  const targets = new Set<string>();
+  forEachSchemaNode(schema.path, schema.schema, (node) => {
     const properties = node["properties"];
-    if (isObject(properties) && Object.values(properties).some((p) => isHidden(p, context)))
-      hides = true;
-    return node;
+    if (!isObject(properties)) return;
+    for (const property of Object.values(properties)) {
+      if (!isObject(property)) continue;
+      if (property["readOnly"] === true) facts.readOnly = true;
+      if (property["writeOnly"] === true) facts.writeOnly = true;
+      const target = linkTarget(property);
+      if (target !== undefined) targets.add(target);
+    }
   });
-  return hides;
+  facts.targets = [...targets].sort(byCodeUnit);
+  return facts;
 }
 
 /**
@@ -251,10 +346,9 @@ function refused(property: Json): JsonObject {
 /** Schema names a schema tree refers to directly. */
 function refNames(file: string, schema: Json): string[] {
   const names: string[] = [];
-  mapSchema(file, schema, (node) => {
+  forEachSchemaNode(file, schema, (node) => {
     const target = refTarget(node["$ref"]);
     if (target !== undefined) names.push(target);
-    return node;
   });
   return names;
 }

@@ -128,7 +128,8 @@ export async function generateFromFiles(
         ? createPool(1, { preload: true })
         : createPool(threads, { preload: "emitter" });
   try {
-    const { resolved, normalized } = options.prepared ?? (await prepareSchemaSet(dir, files));
+    const { resolved, normalized } =
+      options.prepared ?? (await prepareSchemaSet(dir, files, cache));
     const tags = operationTags(normalized.operations); // bad tags are an error before any work
     const layout = effectiveLayout(options.layout, tags);
     const declarations = await declarationFiles(

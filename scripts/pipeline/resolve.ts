@@ -33,51 +33,140 @@ export interface ResolvedSet extends Omit<SchemaSet, "schemas" | "operations" | 
   refCount: number;
 }
 
-interface RefSite {
+export interface RefSite {
   file: string;
   path: Path;
   original: string;
   canonical: string;
 }
 
-export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
-  const nameByFile = new Map(set.schemas.map((s) => [s.fileName, s.name]));
-  const names = new Set(set.schemas.map((s) => s.name));
-  const componentNames = new Set(set.components.map((c) => `${c.kind}/${c.name}`));
+/** What the refs of one item are checked against: the rest of the set, by name. */
+export interface SetNames {
+  /** Each schema file's name → the schema it declares. */
+  nameByFile: ReadonlyMap<string, string>;
+  names: ReadonlySet<string>;
+  /** `<kind>/<name>` of each component. */
+  componentNames: ReadonlySet<string>;
+}
+
+export function setNamesOf(set: Pick<SchemaSet, "schemas" | "components">): SetNames {
+  return {
+    nameByFile: new Map(set.schemas.map((s) => [s.fileName, s.name])),
+    names: new Set(set.schemas.map((s) => s.name)),
+    componentNames: new Set(set.components.map((c) => `${c.kind}/${c.name}`)),
+  };
+}
+
+/**
+ * What resolving and normalising one item asked of the rest of the set (SetNames), with each answer. Nothing
+ * else outside its own file shapes an item's result (except what deep refs copy in, see resolveSchemaSet), so
+ * an earlier run's result for the same file text stands while every answer here is still the same.
+ */
+export class Lookups {
+  readonly files = new Map<string, string | undefined>();
+  readonly schemas = new Map<string, boolean>();
+  readonly components = new Map<string, boolean>();
+  constructor(private readonly set: SetNames) {}
+  nameOfFile(fileName: string): string | undefined {
+    const name = this.set.nameByFile.get(fileName);
+    this.files.set(fileName, name);
+    return name;
+  }
+  hasSchema(name: string): boolean {
+    const has = this.set.names.has(name);
+    this.schemas.set(name, has);
+    return has;
+  }
+  hasComponent(key: string): boolean {
+    const has = this.set.componentNames.has(key);
+    this.components.set(key, has);
+    return has;
+  }
+}
+
+/** One item (schema, operation or component) with its refs checked and rewritten; the set is not yet. */
+export interface CanonicalItem {
+  refersTo: string[];
+  /** Its refs, in the order of its walk. */
+  sites: RefSite[];
+  lookups: Lookups;
+}
+
+/**
+ * Lets a caller skip the per-item part of resolving (prepare.ts, from the cache): `done` says that an item's
+ * body, as given, is already resolved, with these refs; `made` is told each item resolved here. The set-wide
+ * part, json-schema-ref-parser's check of every ref and the copying of deep refs, always runs.
+ */
+export interface ResolveHooks {
+  done?(fileName: string): { refersTo: string[]; sites: RefSite[] } | undefined;
+  made?(fileName: string, item: CanonicalItem, body: JsonObject): void;
+}
+
+type NodeVisit = (node: JsonObject, path: Path) => JsonObject;
+
+export async function resolveSchemaSet(
+  set: SchemaSet,
+  hooks: ResolveHooks = {},
+): Promise<ResolvedSet> {
+  const setNames = setNamesOf(set);
   const sites: RefSite[] = [];
   /** Checks and rewrites the `$ref` of each schema node; `self` is the schema a `#` ref means, if any. */
   const canonicalize =
-    (file: string, self: string | undefined, refersTo: Set<string>) =>
+    (file: string, self: string | undefined, item: CanonicalItem, refersTo: Set<string>) =>
     (node: JsonObject, path: Path): JsonObject => {
       const ref = node["$ref"];
       if (typeof ref !== "string") return node;
-      const { canonical, target } = canonicalRef(ref, file, self, nameByFile, names, path);
+      const { canonical, target } = canonicalRef(ref, file, self, item.lookups, path);
       refersTo.add(target);
-      sites.push({ file, path, original: ref, canonical });
+      item.sites.push({ file, path, original: ref, canonical });
       if (canonical === ref) return node;
       const copy = fromEntries(Object.entries(node));
       setOwn(copy, "$ref", canonical);
       return copy;
     };
-  const schemas = set.schemas.map((loaded): ResolvedSchema => {
+  /**
+   * Resolves one item with `walk` (its body through `canonicalize`), or takes it as the hooks say it is done;
+   * its sites join the set's in item order either way.
+   */
+  const resolveItem = (
+    loaded: { fileName: string; path: string },
+    body: JsonObject,
+    walk: (visit: (self: string | undefined) => NodeVisit, item: CanonicalItem) => JsonObject,
+  ): { body: JsonObject; refersTo: string[] } => {
+    const done = hooks.done?.(loaded.fileName);
+    if (done !== undefined) {
+      sites.push(...done.sites);
+      return { body, refersTo: done.refersTo };
+    }
+    const item: CanonicalItem = { refersTo: [], sites: [], lookups: new Lookups(setNames) };
     const refersTo = new Set<string>();
-    const schema = mapSchema(
-      loaded.path,
+    const resolved = walk((self) => canonicalize(loaded.path, self, item, refersTo), item);
+    item.refersTo = [...refersTo].sort(byCodeUnit);
+    sites.push(...item.sites);
+    hooks.made?.(loaded.fileName, item, resolved);
+    return { body: resolved, refersTo: item.refersTo };
+  };
+  const schemas = set.schemas.map((loaded): ResolvedSchema => {
+    const { body, refersTo } = resolveItem(
+      loaded,
       loaded.schema,
-      canonicalize(loaded.path, loaded.name, refersTo),
-    ) as JsonObject;
-    return { ...loaded, schema, refersTo: [...refersTo].sort(byCodeUnit) };
+      (visit) => mapSchema(loaded.path, loaded.schema, visit(loaded.name)) as JsonObject,
+    );
+    return { ...loaded, schema: body, refersTo };
   });
   /** The visitor for an operation's or a component's objects: schemas as above, component refs checked. */
-  const objectVisitor = (file: string, refersTo: Set<string>): ObjectVisitor => ({
-    schema: (schema, path) =>
-      mapSchema(file, schema, canonicalize(file, undefined, refersTo), path),
+  const objectVisitor = (
+    file: string,
+    visit: (self: string | undefined) => NodeVisit,
+    item: CanonicalItem,
+  ): ObjectVisitor => ({
+    schema: (schema, path) => mapSchema(file, schema, visit(undefined), path),
     ref: (ref, kind, path) => {
       const prefix = `#/components/${kind}/`;
       const name = ref.startsWith(prefix) ? ref.slice(prefix.length) : undefined;
       if (name === undefined || name === "" || name.includes("/"))
         throw refError(file, path, ref, `should point at a component: "${prefix}<Name>"`);
-      if (!componentNames.has(`${kind}/${name}`))
+      if (!item.lookups.hasComponent(`${kind}/${name}`))
         throw refError(
           file,
           path,
@@ -88,23 +177,16 @@ export async function resolveSchemaSet(set: SchemaSet): Promise<ResolvedSet> {
     },
   });
   const operations = set.operations.map((loaded): ResolvedOperation => {
-    const refersTo = new Set<string>();
-    const operation = mapOperation(
-      loaded.path,
-      loaded.operation,
-      objectVisitor(loaded.path, refersTo),
+    const { body, refersTo } = resolveItem(loaded, loaded.operation, (visit, item) =>
+      mapOperation(loaded.path, loaded.operation, objectVisitor(loaded.path, visit, item)),
     );
-    return { ...loaded, operation, refersTo: [...refersTo].sort(byCodeUnit) };
+    return { ...loaded, operation: body, refersTo };
   });
   const components = set.components.map((loaded): ResolvedComponent => {
-    const refersTo = new Set<string>();
-    const body = mapComponent(
-      loaded.path,
-      loaded.kind,
-      loaded.body,
-      objectVisitor(loaded.path, refersTo),
+    const { body, refersTo } = resolveItem(loaded, loaded.body, (visit, item) =>
+      mapComponent(loaded.path, loaded.kind, loaded.body, objectVisitor(loaded.path, visit, item)),
     );
-    return { ...loaded, body, refersTo: [...refersTo].sort(byCodeUnit) };
+    return { ...loaded, body, refersTo };
   });
 
   // The combined document: the set as an OpenAPI 3.0 components object.
@@ -226,7 +308,7 @@ function isSchemaPlace(ref: string): boolean {
 }
 
 /** A ref into a schema rather than to a whole one. */
-function isDeep(ref: unknown): boolean {
+export function isDeep(ref: unknown): boolean {
   return typeof ref === "string" && ref.indexOf("/", COMPONENTS_PREFIX.length) !== -1;
 }
 
@@ -235,19 +317,18 @@ function canonicalRef(
   ref: string,
   file: string,
   self: string | undefined,
-  nameByFile: Map<string, string>,
-  names: Set<string>,
+  lookups: Lookups,
   path: Path,
 ) {
   const target = classifyRef(ref, file, path);
   let name: string;
   if (target.kind === "file") {
-    const declared = nameByFile.get(target.fileName);
+    const declared = lookups.nameOfFile(target.fileName);
     if (declared === undefined)
       throw refError(file, path, ref, "names a file that is not in the schema set");
     name = declared;
   } else if (target.kind === "schema") {
-    if (!names.has(target.name))
+    if (!lookups.hasSchema(target.name))
       throw refError(
         file,
         path,
