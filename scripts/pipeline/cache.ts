@@ -172,9 +172,18 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
         writeAtomically(
           partsFile,
           encodePack(header, [
-            ...memberKeys.map((key) => usedMembers.get(key)!.text),
+            ...memberKeys.map((key) => {
+              const member = usedMembers.get(key)!;
+              return member instanceof PackedMember ? member.raw() : member.text;
+            }),
             ...partKeys.map((key) => usedParts.get(key)!),
-            ...fileKeys.flatMap((key) => FILE_TEXTS.map((text) => usedFiles.get(key)![text])),
+            ...fileKeys.flatMap((key): (string | RawText)[] => {
+              const file = usedFiles.get(key)!;
+              // As read, when it was: its bytes go back unchanged, never decoded and encoded again.
+              return file instanceof PackedFile
+                ? FILE_TEXTS.map((_, i) => file.raw(i))
+                : FILE_TEXTS.map((text) => file[text]);
+            }),
           ]),
         );
       }
@@ -277,9 +286,7 @@ function readPartsPack(file: string, version: string): PartsPack {
     return empty;
   const members = new Map<string, () => CachedMember>();
   header.members.forEach(([key, closure], i) =>
-    members.set(key, () =>
-      closure === null ? { text: pack.text(i) } : { text: pack.text(i), closure },
-    ),
+    members.set(key, () => new PackedMember(pack, i, closure)),
   );
   const parts = new Map<string, () => string>();
   const offset = header.members.length;
@@ -288,11 +295,7 @@ function readPartsPack(file: string, version: string): PartsPack {
   const filesAt = offset + header.parts.length;
   header.files.forEach((key, i) => {
     const at = filesAt + FILE_TEXTS.length * i;
-    files.set(key, () => ({
-      meta: pack.text(at),
-      resolved: pack.text(at + 1),
-      normalized: pack.text(at + 2),
-    }));
+    files.set(key, () => new PackedFile(pack, at));
   });
   return { members, parts, files };
 }
@@ -305,9 +308,13 @@ function readPartsPack(file: string, version: string): PartsPack {
  * (most of what a no-change run spent on the cache); the texts, mostly ASCII, take half the bytes that UTF-16
  * would, and come back as one-byte strings, which compare and parse faster.
  */
-function encodePack(header: object, texts: readonly string[]): Buffer {
+function encodePack(header: object, texts: readonly (string | RawText)[]): Buffer {
   const wide: number[] = [];
   const lengths = texts.map((text, i) => {
+    if (typeof text !== "string") {
+      if (text.wide) wide.push(i);
+      return text.bytes.length;
+    }
     if (isWellFormed(text)) return Buffer.byteLength(text, "utf8");
     wide.push(i);
     return 2 * text.length;
@@ -321,10 +328,29 @@ function encodePack(header: object, texts: readonly string[]): Buffer {
   at = pack.writeUInt32LE(head.length, at);
   at += head.copy(pack, at);
   let next = 0;
+  // Texts that lay side by side in the pack they came from are copied as one run.
+  let run: { buffer: ArrayBufferLike; start: number; end: number } | undefined;
+  const flush = () => {
+    if (run === undefined) return;
+    pack.set(new Uint8Array(run.buffer, run.start, run.end - run.start), at);
+    at += run.end - run.start;
+    run = undefined;
+  };
   texts.forEach((text, i) => {
     const encoding = wide[next] === i ? (next++, "utf16le") : "utf8";
-    at += pack.write(text, at, encoding);
+    if (typeof text === "string") {
+      flush();
+      at += pack.write(text, at, encoding);
+      return;
+    }
+    const { buffer, byteOffset, length } = text.bytes;
+    if (run !== undefined && run.buffer === buffer && run.end === byteOffset) run.end += length;
+    else {
+      flush();
+      run = { buffer, start: byteOffset, end: byteOffset + length };
+    }
   });
+  flush();
   if (at !== length) throw new Error("cache: a pack came out shorter than its texts");
   return pack;
 }
@@ -337,9 +363,60 @@ function isWellFormed(text: string): boolean {
 }
 
 /** A pack's header and texts, or undefined when the file is missing or not a whole pack. */
-function readPack(
-  file: string,
-): { header: unknown; count: number; text: (i: number) => string } | undefined {
+/** A text of a pack as it lies there: its bytes, and whether they are UTF-16LE rather than UTF-8. */
+interface RawText {
+  bytes: Buffer;
+  wide: boolean;
+}
+
+interface Pack {
+  header: unknown;
+  count: number;
+  text(i: number): string;
+  raw(i: number): RawText;
+}
+
+/** A member read from a parts pack: its text, and its bytes there, to save it again as they are. */
+class PackedMember implements CachedMember {
+  readonly text: string;
+  readonly closure?: string;
+  constructor(
+    private readonly pack: Pack,
+    private readonly at: number,
+    closure: string | null,
+  ) {
+    this.text = pack.text(at);
+    if (closure !== null) this.closure = closure;
+  }
+  raw(): RawText {
+    return this.pack.raw(this.at);
+  }
+}
+
+/**
+ * A file's texts in a parts pack, decoded when read (each read decodes again: a text is read once, and then
+ * only its bytes are needed, to save it again).
+ */
+class PackedFile implements CachedFile {
+  constructor(
+    private readonly pack: Pack,
+    private readonly at: number,
+  ) {}
+  get meta(): string {
+    return this.pack.text(this.at);
+  }
+  get resolved(): string {
+    return this.pack.text(this.at + 1);
+  }
+  get normalized(): string {
+    return this.pack.text(this.at + 2);
+  }
+  raw(i: number): RawText {
+    return this.pack.raw(this.at + i);
+  }
+}
+
+function readPack(file: string): Pack | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -370,6 +447,7 @@ function readPack(
     header,
     count: lengths.length,
     text: (i) => bytes.toString(utf16.has(i) ? "utf16le" : "utf8", offsets[i], offsets[i + 1]),
+    raw: (i) => ({ bytes: bytes.subarray(offsets[i], offsets[i + 1]), wide: utf16.has(i) }),
   };
 }
 
