@@ -12,7 +12,17 @@
  * `responseSchemas`, and the schemas of operations refer to the variants. Only variants that some operation
  * reaches are made, so a set without operations gets none. Pure.
  */
-import { byCodeUnit, fromEntries, isObject, type Json, type JsonObject } from "./json.js";
+import { hashOf } from "./cache.js";
+import {
+  byCodeUnit,
+  fromEntries,
+  isObject,
+  jsonTextAt,
+  lazyJson,
+  writeJson,
+  type Json,
+  type JsonObject,
+} from "./json.js";
 import {
   mapComponent,
   mapOperation,
@@ -52,7 +62,16 @@ export type DirectionFacts = Map<string, FileFacts>;
 
 export interface FileFacts {
   properties?: PropertyFacts;
+  top?: TopFacts;
   roots?: Partial<Record<Direction, string[]>>;
+}
+
+/** What isHidden() reads of a schema's body when a chain of names passes through it: its top node. */
+export interface TopFacts {
+  readOnly: boolean;
+  writeOnly: boolean;
+  /** linkTarget() of the body, or null. */
+  target: string | null;
 }
 
 /** Of every property at any depth of a schema's body (each value of a `properties`) that is an object. */
@@ -70,12 +89,55 @@ export function directSchemas(
   operations: readonly ResolvedOperation[],
   components: readonly ResolvedComponent[],
   facts: DirectionFacts = new Map(),
+  store?: DirectedStore,
 ): DirectedSet {
   const byName = new Map(schemas.map((s) => [s.name, s]));
   const variants = {} as Record<Direction, ResolvedSchema[]>;
   const differs = {} as Record<Direction, ReadonlySet<string>>;
   const factsOf = (fileName: string) =>
     facts.get(fileName) ?? facts.set(fileName, {}).get(fileName)!;
+  const topOf = (name: string): TopFacts | undefined => {
+    const schema = byName.get(name);
+    if (schema === undefined) return undefined;
+    const known = factsOf(schema.fileName);
+    return (known.top ??= topFacts(schema.schema));
+  };
+  const contexts = {} as Record<Direction, Context>;
+  /**
+   * `item` with its body at `key` as `make` directs it, or as an earlier run did: what directing an item reads
+   * is its own body, and of the schemas it refers to (at any depth, through refersTo), their bodies and whether
+   * each has a variant, which is a function of the bodies it reaches in turn (each is reached from a root of
+   * the direction, as the item is or, for a variant, as the item is reached). So the key is the item's kind and
+   * body, and the name and body of every schema it reaches; with the key, the body as it was directed then.
+   */
+  const directed = <T extends object>(
+    item: T,
+    key: keyof T & string,
+    kind: string,
+    refersTo: readonly string[],
+    make: () => JsonObject,
+  ): T => {
+    const out = without(item, key) as Record<string, unknown>;
+    if (store === undefined) {
+      out[key] = make();
+      return out as T;
+    }
+    const reach = [...reachable(byName, refersTo)].sort(byCodeUnit);
+    const storeKey = hashOf(
+      "directed",
+      kind,
+      jsonTextAt(item, key),
+      ...reach.map((name) => ownHash(byName.get(name)!)),
+    );
+    const kept = store.get(storeKey);
+    if (kept !== undefined) lazyJson(out, key, () => kept);
+    else {
+      const body = make();
+      store.put(storeKey, writeJson(body));
+      out[key] = body;
+    }
+    return out as T;
+  };
   for (const direction of DIRECTIONS) {
     const roots = new Set<string>();
     /** The schemas that an operation's or component's schemas, read in this direction, refer to directly. */
@@ -104,7 +166,13 @@ export function directSchemas(
       for (const name of rootsOf(c, (visit) => mapComponent(c.path, c.kind, c.body, visit)))
         roots.add(name);
     const reach = reachable(byName, roots);
-    const context: Context = { direction, byName, differs: new Set(), chains: new Map() };
+    const context: Context = (contexts[direction] = {
+      direction,
+      byName,
+      differs: new Set(),
+      chains: new Map(),
+      topOf,
+    });
     const own = [...reach].filter((name) => {
       const schema = byName.get(name)!;
       const known = factsOf(schema.fileName);
@@ -115,33 +183,62 @@ export function directSchemas(
     variants[direction] = [...context.differs]
       .sort(byCodeUnit)
       .map((name) => byName.get(name)!)
-      .map((s) => ({
-        ...s,
-        schema: directSchema(s.path, s.schema, context) as JsonObject,
-        refersTo: s.refersTo,
-      }));
+      .map((s) =>
+        directed(
+          s,
+          "schema",
+          `variant/${direction}`,
+          s.refersTo,
+          () => directSchema(s.path, s.schema, context) as JsonObject,
+        ),
+      );
   }
   const visitDirected = (file: string) => ({
     schema: (schema: Json, path: readonly (string | number)[], direction: Direction) =>
-      directSchema(
-        file,
-        schema,
-        { direction, byName, differs: differs[direction], chains: new Map() },
-        path,
-      ),
+      directSchema(file, schema, contexts[direction], path),
     ref: (ref: string) => ref,
   });
   return {
-    operations: operations.map((o) => ({
-      ...o,
-      operation: mapOperation(o.path, o.operation, visitDirected(o.path)),
-    })),
-    components: components.map((c) => ({
-      ...c,
-      body: mapComponent(c.path, c.kind, c.body, visitDirected(c.path)),
-    })),
+    operations: operations.map((o) =>
+      directed(o, "operation", "operation", o.refersTo, () =>
+        mapOperation(o.path, o.operation, visitDirected(o.path)),
+      ),
+    ),
+    components: components.map((c) =>
+      directed(c, "body", `component/${c.kind}`, c.refersTo, () =>
+        mapComponent(c.path, c.kind, c.body, visitDirected(c.path)),
+      ),
+    ),
     variants,
   };
+}
+
+/**
+ * Where bodies directed in earlier runs are kept (prepare.ts: generate's cache), by a key that covers everything
+ * their making reads (directSchemas: `directed`).
+ */
+export interface DirectedStore {
+  get(key: string): string | undefined;
+  put(key: string, text: string): void;
+}
+
+const OWN_HASHES = new WeakMap<object, string>();
+
+/** The hash of a normalised schema's name and body (its JSON text), once per schema. */
+export function ownHash(schema: ResolvedSchema): string {
+  let hash = OWN_HASHES.get(schema);
+  if (hash === undefined) {
+    hash = hashOf("schema", schema.name, jsonTextAt(schema, "schema"));
+    OWN_HASHES.set(schema, hash);
+  }
+  return hash;
+}
+
+/** A copy of `item` without `key`, which is not read (it may be pending: json.ts pendingText()). */
+function without<T extends object>(item: T, key: string): T {
+  const out = {} as Record<string, unknown>;
+  for (const k of Object.keys(item)) if (k !== key) out[k] = (item as Record<string, unknown>)[k];
+  return out as T;
 }
 
 interface Context {
@@ -151,6 +248,8 @@ interface Context {
   differs: ReadonlySet<string>;
   /** hiddenThrough() of each schema asked so far, in this direction. */
   chains: Map<string, boolean>;
+  /** topFacts() of a schema of the set, by name (undefined for a name the set does not have). */
+  topOf: (name: string) => TopFacts | undefined;
 }
 
 /** The schema a whole-schema `$ref` names, in components or in a direction's variants. */
@@ -165,17 +264,13 @@ function refTarget(ref: Json | undefined): string | undefined {
 
 /**
  * Whether a property's schema is hidden in the direction: readOnly (writeOnly) on it, or on the schema it names,
- * through any chain of schemas that only name another (`A = { $ref: B }`). `seen` guards a chain that loops.
+ * through any chain of schemas that only name another (`A = { $ref: B }`); hiddenThrough() follows the chain.
  */
-function isHidden(schema: Json, context: Context, seen = new Set<string>()): boolean {
+function isHidden(schema: Json, context: Context): boolean {
   if (!isObject(schema)) return false;
-  const flag = DIRECTED[context.direction].hidden;
-  if (schema[flag] === true) return true;
+  if (schema[DIRECTED[context.direction].hidden] === true) return true;
   const target = linkTarget(schema);
-  if (target === undefined || seen.has(target)) return false;
-  seen.add(target);
-  const named = context.byName.get(target)?.schema;
-  return named !== undefined && isHidden(named, context, seen);
+  return target !== undefined && hiddenThrough(target, context);
 }
 
 /** The schema that a schema names, as isHidden() follows it: its `$ref`, or that of its one anyOf branch. */
@@ -189,15 +284,37 @@ function linkTarget(schema: JsonObject): string | undefined {
   return refTarget(ref);
 }
 
+/** What a chain of names reads of a schema's body (its top node), for hiddenThrough(). */
+function topFacts(body: JsonObject): TopFacts {
+  return {
+    readOnly: body["readOnly"] === true,
+    writeOnly: body["writeOnly"] === true,
+    target: linkTarget(body) ?? null,
+  };
+}
+
 /**
- * isHidden() of an object that is not hidden by its own flag and names `target`: what the chain from `target`
- * says, the same for every such object (each starts the chain afresh), so asked once per schema and direction.
+ * Whether the schema `target` is hidden in the direction, as a property that names it without being flagged
+ * itself sees it: the schema is flagged, or names one that is, and so on, up to a schema of the chain seen
+ * before (a loop) or one the set does not have. Read off each schema's topFacts(), once per schema and
+ * direction: the answer is the same for every property that names `target`.
  */
 function hiddenThrough(target: string, context: Context): boolean {
   let hidden = context.chains.get(target);
   if (hidden === undefined) {
-    const named = context.byName.get(target)?.schema;
-    hidden = named !== undefined && isHidden(named, context, new Set([target]));
+    const flag = DIRECTED[context.direction].hidden;
+    const seen = new Set([target]);
+    hidden = false;
+    for (let top = context.topOf(target); top !== undefined;) {
+      if (top[flag]) {
+        hidden = true;
+        break;
+      }
+      const next = top.target;
+      if (next === null || seen.has(next)) break;
+      seen.add(next);
+      top = context.topOf(next);
+    }
     context.chains.set(target, hidden);
   }
   return hidden;

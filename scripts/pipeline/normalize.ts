@@ -10,7 +10,7 @@
 import { SchemaError, place } from "./errors.js";
 import { fromEntries, isObject, type Json, type JsonObject } from "./json.js";
 import { COMPONENTS_PREFIX, componentRefTokens } from "./refs.js";
-import { directSchemas, type DirectionFacts } from "./direction.js";
+import { directSchemas, type DirectedStore, type DirectionFacts } from "./direction.js";
 import {
   mapComponent,
   mapOperation,
@@ -29,23 +29,33 @@ export interface NormalizedSet extends ResolvedSet {
 }
 
 /**
- * Lets a caller skip the per-item rewrites (prepare.ts, from the cache): `done` gives an item's body as an earlier
- * run normalised it; `made` is told each item normalised here, with the schema names its discriminator mappings
- * asked about (the only thing outside its own body that the rewrites read). The set-wide part, each schema as
- * each direction sees it (direction.ts), always runs, with `facts` of the bodies it is given.
+ * Lets a caller skip the per-item rewrites (prepare.ts, from the cache): `done` gives an item with its body as an
+ * earlier run normalised it (its body may be pending, json.ts pendingText(); the resolved one is then not read);
+ * `made` is told each item normalised here, with the schema names its discriminator mappings asked
+ * about (the only thing outside its own body that the rewrites read). The set-wide part, each schema as each
+ * direction sees it (direction.ts), always runs, with `facts` of the bodies it is given.
  */
 export interface NormalizeHooks {
-  done?(fileName: string): JsonObject | undefined;
+  done?<T extends { fileName: string }>(from: T): T | undefined;
   made?(fileName: string, body: JsonObject, askedNames: ReadonlyMap<string, boolean>): void;
   /** What direction.ts learnt of the bodies in an earlier run, and learns in this one. */
   facts?: DirectionFacts;
+  /** Where direction.ts keeps what it directs, for later runs. */
+  directed?: DirectedStore;
 }
 
 export function normalizeSchemaSet(set: ResolvedSet, hooks: NormalizeHooks = {}): NormalizedSet {
   const names = new Set(set.schemas.map((s) => s.name));
-  /** One item's body, rewritten here or as the hooks have it. */
-  const item = (fileName: string, rewrite: (names: NameSet) => JsonObject): JsonObject => {
-    const done = hooks.done?.(fileName);
+  /**
+   * `from` with its body at `key` rewritten here, or as the hooks have it. The resolved body is not read when
+   * the hooks have the item (a spread would read it: it may be a lazy property, and is not enumerable then).
+   */
+  const item = <T extends { fileName: string }>(
+    from: T,
+    key: keyof T & string,
+    rewrite: (names: NameSet) => JsonObject,
+  ): T => {
+    const done = hooks.done?.(from);
     if (done !== undefined) return done;
     const asked = new Map<string, boolean>();
     const body = rewrite({
@@ -55,31 +65,24 @@ export function normalizeSchemaSet(set: ResolvedSet, hooks: NormalizeHooks = {})
         return has;
       },
     });
-    hooks.made?.(fileName, body, asked);
-    return body;
+    hooks.made?.(from.fileName, body, asked);
+    return { ...from, [key]: body };
   };
-  const schemas = set.schemas.map((s) => ({
-    ...s,
-    schema: item(s.fileName, (askable) => normalizeSchema(s, askable).schema),
-  }));
+  const schemas = set.schemas.map((s) =>
+    item(s, "schema", (askable) => normalizeSchema(s, askable).schema),
+  );
   // The schemas inside operations and components get the same rewrites.
   const visit = (file: string, askable: NameSet): ObjectVisitor => ({
     schema: (schema, path) => mapSchema(file, schema, rewriteNode(file, askable), path),
     ref: (ref) => ref,
   });
-  const operations = set.operations.map((o) => ({
-    ...o,
-    operation: item(o.fileName, (askable) =>
-      mapOperation(o.path, o.operation, visit(o.path, askable)),
-    ),
-  }));
-  const components = set.components.map((c) => ({
-    ...c,
-    body: item(c.fileName, (askable) =>
-      mapComponent(c.path, c.kind, c.body, visit(c.path, askable)),
-    ),
-  }));
-  const directed = directSchemas(schemas, operations, components, hooks.facts);
+  const operations = set.operations.map((o) =>
+    item(o, "operation", (askable) => mapOperation(o.path, o.operation, visit(o.path, askable))),
+  );
+  const components = set.components.map((c) =>
+    item(c, "body", (askable) => mapComponent(c.path, c.kind, c.body, visit(c.path, askable))),
+  );
+  const directed = directSchemas(schemas, operations, components, hooks.facts, hooks.directed);
   return { ...set, schemas, ...directed };
 }
 

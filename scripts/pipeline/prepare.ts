@@ -17,12 +17,23 @@
  * reads as on a run without the cache.
  */
 import { hashOf, type CachedFile, type GenerateCache } from "./cache.js";
-import type { JsonObject } from "./json.js";
+import {
+  byCodeUnit,
+  forgetText,
+  pendingText,
+  settleText,
+  writeJson,
+  type JsonObject,
+} from "./json.js";
+import { componentRef, componentRefTokens } from "./refs.js";
 import {
   indexLoadedFiles,
   loadFile,
   parseSchemaFiles,
+  type LoadedComponent,
   type LoadedFile,
+  type LoadedOperation,
+  type LoadedSchema,
   type SchemaFile,
   type SchemaSet,
 } from "./load.js";
@@ -30,7 +41,15 @@ import type { HttpMethod } from "./layout.js";
 import type { NormalizedSet } from "./normalize.js";
 import type { ComponentSection } from "./openapi-objects.js";
 import type { DirectionFacts, FileFacts } from "./direction.js";
-import type { CanonicalItem, RefSite, ResolvedSet, SetNames } from "./resolve.js";
+import type {
+  CanonicalItem,
+  RefSite,
+  ResolvedComponent,
+  ResolvedOperation,
+  ResolvedSchema,
+  ResolvedSet,
+  SetNames,
+} from "./resolve.js";
 
 export interface PreparedSet {
   /** Before normalising: what the schemas say, every ref in resolve's one form (conformance's judge reads this). */
@@ -40,7 +59,7 @@ export interface PreparedSet {
 }
 
 /** The part of generate's cache that keeps prepared files. */
-export type PrepareCache = Pick<GenerateCache, "getFile" | "putFile">;
+export type PrepareCache = Pick<GenerateCache, "getFile" | "putFile" | "getPart" | "putPart">;
 
 export async function prepareSchemaSet(
   dir: string,
@@ -86,6 +105,8 @@ interface FileMeta {
   sites: string[];
   /** What direction.ts learnt of its normalised body, so far. */
   facts?: FileFacts;
+  /** A schema's: whether its resolved body has no `$ref` of its own (resolve.ts ResolveHooks.verified). */
+  refless?: boolean;
 }
 
 interface Kept {
@@ -139,6 +160,20 @@ async function prepareWithCache(
     }
   >();
   const { resolveSchemaSet, isDeep } = await import("./resolve.js");
+  // The refless schemas that json-schema-ref-parser found by their pointer in this working folder, so far.
+  const stampKey = hashOf("resolved-pointers", process.cwd());
+  const stamped = new Set<string>(reuse ? readNames(cache.getPart(stampKey)) : []);
+  const stampedBefore = stamped.size;
+  const fileOfSchema = new Map(set.schemas.map((s) => [s.name, s.fileName]));
+  /** Whether a schema's resolved body (kept, or made now) has no `$ref` of its own. */
+  const refless = (name: string): boolean => {
+    const fileName = fileOfSchema.get(name);
+    if (fileName === undefined) return false;
+    const k = kept.get(fileName);
+    if (k !== undefined) return k.meta.refless === true;
+    const body = made.get(fileName)?.resolved;
+    return body !== undefined && !Object.hasOwn(body, "$ref");
+  };
   const resolved = await resolveSchemaSet(set, {
     done: (fileName) => {
       const k = kept.get(fileName);
@@ -156,15 +191,33 @@ async function prepareWithCache(
       };
     },
     made: (fileName, item, body) => void made.set(fileName, { item, resolved: body }),
+    verified: (pointer) => {
+      const name = schemaOf(pointer);
+      return name !== undefined && stamped.has(name) && refless(name);
+    },
+    checked: (pointer) => {
+      const name = schemaOf(pointer);
+      if (name !== undefined && refless(name)) stamped.add(name);
+    },
   });
   const facts: DirectionFacts = new Map();
   for (const [fileName, k] of kept) if (k.meta.facts) facts.set(fileName, { ...k.meta.facts });
   const { normalizeSchemaSet } = await import("./normalize.js");
   const normalized = normalizeSchemaSet(resolved, {
     facts,
-    done: (fileName) => {
-      const k = kept.get(fileName);
-      return k === undefined ? undefined : (JSON.parse(k.text.normalized) as JsonObject);
+    directed: {
+      get: (key) => (reuse ? cache.getPart(key) : undefined),
+      put: (key, text) => cache.putPart(key, text),
+    },
+    done: (from) => {
+      const k = kept.get(from.fileName);
+      return k === undefined
+        ? undefined
+        : (keptItem(
+            k,
+            source.get(from.fileName)!,
+            () => k.text.normalized,
+          ) as unknown as typeof from);
     },
     made: (fileName, body, asked) => {
       const entry = made.get(fileName);
@@ -183,7 +236,11 @@ async function prepareWithCache(
         key,
         sameFacts(k.meta.facts, learnt)
           ? k.text
-          : { ...k.text, meta: JSON.stringify({ ...k.meta, facts: learnt }) },
+          : {
+              meta: JSON.stringify({ ...k.meta, facts: learnt }),
+              resolved: k.text.resolved,
+              normalized: k.text.normalized,
+            },
       );
       continue;
     }
@@ -202,13 +259,28 @@ async function prepareWithCache(
       sites: sites.map((site) => site.canonical),
       facts: facts.get(fileName),
     };
+    if (identity.kind === "schema") {
+      meta.refless = !Object.hasOwn(entry.resolved, "$ref");
+    }
     cache.putFile(key, {
       meta: JSON.stringify(meta),
       resolved: JSON.stringify(entry.resolved),
-      normalized: JSON.stringify(entry.normalized),
+      normalized: writeJson(entry.normalized),
     });
   }
+  if (stamped.size > stampedBefore)
+    cache.putPart(stampKey, JSON.stringify([...stamped].sort(byCodeUnit)));
   return { resolved, normalized };
+}
+
+/** A list of names as a part keeps it, or none when it is missing or damaged. */
+function readNames(text: string | undefined): string[] {
+  try {
+    const names: unknown = text === undefined ? [] : JSON.parse(text);
+    return Array.isArray(names) && names.every((n) => typeof n === "string") ? names : [];
+  } catch {
+    return [];
+  }
 }
 
 /** What each file of the set declares, by file name. */
@@ -241,24 +313,88 @@ function identityOf(loaded: LoadedFile): Identity {
   return { kind: "component", section: loaded.component.kind, name: loaded.component.name };
 }
 
-/** A kept file as load.ts would have it, but with its body resolved already (resolve takes it as done). */
+/**
+ * A kept file as load.ts would have it, but resolved already (resolve takes it as it is): with its refs, and its
+ * body parsed only when read (json.ts pendingText(): a getter of the item, so that the item is passed on as a
+ * plain object, and the text handed out unparsed where only the text is wanted).
+ */
 function keptAsLoaded(kept: Kept, file: SchemaFile): LoadedFile {
-  const { identity } = kept.meta;
-  const body = JSON.parse(kept.text.resolved) as JsonObject;
+  const item = keptItem(kept, file, () => kept.text.resolved);
+  if (kept.meta.identity.kind === "schema") return { kind: "schema", schema: item as LoadedSchema };
+  if (kept.meta.identity.kind === "operation")
+    return { kind: "operation", operation: item as LoadedOperation };
+  return { kind: "component", component: item as LoadedComponent };
+}
+
+type Item = ResolvedSchema | ResolvedOperation | ResolvedComponent;
+
+/** A kept file's item, in the shape (and key order) resolve gives it, with its body from `text()` when read. */
+function keptItem(kept: Kept, file: SchemaFile, text: () => string): Item {
+  const { identity, refersTo } = kept.meta;
   const { fileName, path } = file;
-  if (identity.kind === "schema")
-    return { kind: "schema", schema: { name: identity.name, fileName, path, schema: body } };
-  if (identity.kind === "operation") {
-    const { operationId, route, method } = identity;
-    return {
-      kind: "operation",
-      operation: { operationId, route, method, fileName, path, operation: body },
-    };
-  }
-  return {
-    kind: "component",
-    component: { kind: identity.section, name: identity.name, fileName, path, body },
+  let body: JsonObject | undefined;
+  const read = (item: object) => (body ??= settleText(item) as JsonObject);
+  const write = (item: object, value: JsonObject) => {
+    body = value;
+    forgetText(item);
   };
+  let item: Item;
+  if (identity.kind === "schema") {
+    const schema: ResolvedSchema = {
+      name: identity.name,
+      fileName,
+      path,
+      get schema() {
+        return read(schema);
+      },
+      set schema(value) {
+        write(schema, value);
+      },
+      refersTo,
+    };
+    item = schema;
+    pendingText(item, "schema", text);
+  } else if (identity.kind === "operation") {
+    const operation: ResolvedOperation = {
+      operationId: identity.operationId,
+      route: identity.route,
+      method: identity.method,
+      fileName,
+      path,
+      get operation() {
+        return read(operation);
+      },
+      set operation(value) {
+        write(operation, value);
+      },
+      refersTo,
+    };
+    item = operation;
+    pendingText(item, "operation", text);
+  } else {
+    const component: ResolvedComponent = {
+      kind: identity.section,
+      name: identity.name,
+      fileName,
+      path,
+      get body() {
+        return read(component);
+      },
+      set body(value) {
+        write(component, value);
+      },
+      refersTo,
+    };
+    item = component;
+    pendingText(item, "body", text);
+  }
+  return item;
+}
+
+/** The schema a whole-schema pointer of resolve's form names (refs.ts componentRef()), else undefined. */
+function schemaOf(pointer: string): string | undefined {
+  const tokens = componentRefTokens(pointer);
+  return tokens?.length === 1 && componentRef(tokens[0]!) === pointer ? tokens[0] : undefined;
 }
 
 /** The names of the set the files declare, as resolve.ts setNamesOf() reads them off the indexed set. */
@@ -310,6 +446,7 @@ const LOSSY_NUMBER =
 function sameFacts(kept: FileFacts | undefined, learnt: FileFacts | undefined): boolean {
   const has = (facts: FileFacts | undefined) => [
     facts?.properties !== undefined,
+    facts?.top !== undefined,
     facts?.roots?.request !== undefined,
     facts?.roots?.response !== undefined,
   ];

@@ -5,7 +5,15 @@
  */
 import type { $Refs } from "@apidevtools/json-schema-ref-parser";
 import { SchemaError, place } from "./errors.js";
-import { byCodeUnit, fromEntries, isObject, setOwn, type Json, type JsonObject } from "./json.js";
+import {
+  byCodeUnit,
+  fromEntries,
+  isObject,
+  isPending,
+  setOwn,
+  type Json,
+  type JsonObject,
+} from "./json.js";
 import type { LoadedComponent, LoadedOperation, LoadedSchema, SchemaSet } from "./load.js";
 import { mapComponent, mapOperation, type ObjectVisitor } from "./openapi-objects.js";
 import { classifyRef, COMPONENTS_PREFIX, componentRef, refError } from "./refs.js";
@@ -94,12 +102,27 @@ export interface CanonicalItem {
 
 /**
  * Lets a caller skip the per-item part of resolving (prepare.ts, from the cache): `done` says that an item's
- * body, as given, is already resolved, with these refs; `made` is told each item resolved here. The set-wide
- * part, json-schema-ref-parser's check of every ref and the copying of deep refs, always runs.
+ * item, as given, is already resolved, with these refs as its `refersTo` (it is then passed on as it is, its body
+ * unread: it may be pending, json.ts pendingText()); `made` is told each item resolved here. The
+ * set-wide part, json-schema-ref-parser's check of every ref and the copying of deep refs, always runs, but
+ * for the pointers that `verified` vouches for (see there); `checked` is told each pointer it looked up.
  */
 export interface ResolveHooks {
   done?(fileName: string): { refersTo: string[]; sites: RefSite[] } | undefined;
   made?(fileName: string, item: CanonicalItem, body: JsonObject): void;
+  /**
+   * Whether json-schema-ref-parser's lookup of `pointer` is known to succeed without asking it. Its get() of
+   * `#/components/schemas/<N>` reads the document only along the pointer (pointer.js, Pointer.resolve): the
+   * root and `components`, which are built here the same every time; of the `schemas` object, key N and, to
+   * see whether the object is itself a reference, key "$ref" (a schema named "$ref" is an object, never the
+   * string a reference has); and of N's body only `$ref` (ref.js is$Ref, and the final-reference step),
+   * following it when it is a string. For a body without `$ref` the answer therefore depends on nothing but N,
+   * the working folder (the document's base URL comes from it) and the package's code (the cache is stamped
+   * with the lockfile): a caller that saw the lookup succeed for N in this folder, and sees N's body still
+   * without `$ref`, has the answer (prepare.ts). Every other pointer, a deep one included, is looked up.
+   */
+  verified?(pointer: string): boolean;
+  checked?(pointer: string): void;
 }
 
 type NodeVisit = (node: JsonObject, path: Path) => JsonObject;
@@ -128,15 +151,18 @@ export async function resolveSchemaSet(
    * Resolves one item with `walk` (its body through `canonicalize`), or takes it as the hooks say it is done;
    * its sites join the set's in item order either way.
    */
-  const resolveItem = (
-    loaded: { fileName: string; path: string },
-    body: JsonObject,
+  const resolveItem = <T extends { fileName: string; path: string }, K extends keyof T & string>(
+    loaded: T,
+    key: K,
     walk: (visit: (self: string | undefined) => NodeVisit, item: CanonicalItem) => JsonObject,
-  ): { body: JsonObject; refersTo: string[] } => {
+  ): T & { refersTo: string[] } => {
     const done = hooks.done?.(loaded.fileName);
     if (done !== undefined) {
       sites.push(...done.sites);
-      return { body, refersTo: done.refersTo };
+      // As given, its body unread (it may be pending, json.ts pendingText()), and its refs with it.
+      if ((loaded as { refersTo?: unknown }).refersTo !== done.refersTo)
+        throw new Error(`resolve: ${loaded.fileName} is not given resolved`);
+      return loaded as T & { refersTo: string[] };
     }
     const item: CanonicalItem = { refersTo: [], sites: [], lookups: new Lookups(setNames) };
     const refersTo = new Set<string>();
@@ -144,16 +170,15 @@ export async function resolveSchemaSet(
     item.refersTo = [...refersTo].sort(byCodeUnit);
     sites.push(...item.sites);
     hooks.made?.(loaded.fileName, item, resolved);
-    return { body: resolved, refersTo: item.refersTo };
+    return { ...loaded, [key]: resolved, refersTo: item.refersTo };
   };
-  const schemas = set.schemas.map((loaded): ResolvedSchema => {
-    const { body, refersTo } = resolveItem(
+  const schemas = set.schemas.map((loaded): ResolvedSchema =>
+    resolveItem(
       loaded,
-      loaded.schema,
+      "schema",
       (visit) => mapSchema(loaded.path, loaded.schema, visit(loaded.name)) as JsonObject,
-    );
-    return { ...loaded, schema: body, refersTo };
-  });
+    ),
+  );
   /** The visitor for an operation's or a component's objects: schemas as above, component refs checked. */
   const objectVisitor = (
     file: string,
@@ -176,39 +201,58 @@ export async function resolveSchemaSet(
       return ref;
     },
   });
-  const operations = set.operations.map((loaded): ResolvedOperation => {
-    const { body, refersTo } = resolveItem(loaded, loaded.operation, (visit, item) =>
+  const operations = set.operations.map((loaded): ResolvedOperation =>
+    resolveItem(loaded, "operation", (visit, item) =>
       mapOperation(loaded.path, loaded.operation, objectVisitor(loaded.path, visit, item)),
-    );
-    return { ...loaded, operation: body, refersTo };
-  });
-  const components = set.components.map((loaded): ResolvedComponent => {
-    const { body, refersTo } = resolveItem(loaded, loaded.body, (visit, item) =>
-      mapComponent(loaded.path, loaded.kind, loaded.body, objectVisitor(loaded.path, visit, item)),
-    );
-    return { ...loaded, body, refersTo };
-  });
-
-  // The combined document: the set as an OpenAPI 3.0 components object.
-  const document = { components: { schemas: fromEntries(schemas.map((s) => [s.name, s.schema])) } };
-  const { $RefParser } = await import("@apidevtools/json-schema-ref-parser"); // loaded only when there is work
-  const parser = new $RefParser();
-  const refs = (await withoutLazyHeaders(() =>
-    parser.resolve(
-      document as never,
-      {
-        resolve: { external: false, file: false, http: false },
-        continueOnError: false,
-      } as never,
     ),
-  )) as unknown as $Refs;
+  );
+  const components = set.components.map((loaded): ResolvedComponent =>
+    resolveItem(loaded, "body", (visit, item) =>
+      mapComponent(loaded.path, loaded.kind, loaded.body, objectVisitor(loaded.path, visit, item)),
+    ),
+  );
+
+  /** json-schema-ref-parser's view of the set, made when a pointer is first looked up. */
+  let refs: $Refs | undefined;
+  const lookUp = async (): Promise<$Refs> => {
+    // The combined document: the set as an OpenAPI 3.0 components object. A body not read yet stays so
+    // until a lookup reads it.
+    const bodies: JsonObject = {};
+    for (const s of schemas) {
+      if (isPending(s, "schema"))
+        Object.defineProperty(bodies, s.name, {
+          get: () => s.schema,
+          enumerable: true,
+          configurable: true,
+        });
+      else setOwn(bodies, s.name, s.schema);
+    }
+    const document = { components: { schemas: bodies } };
+    const { $RefParser } = await import("@apidevtools/json-schema-ref-parser"); // loaded only when there is work
+    const parser = new $RefParser();
+    return (await withoutLazyHeaders(() =>
+      parser.resolve(
+        document as never,
+        {
+          resolve: { external: false, file: false, http: false },
+          continueOnError: false,
+        } as never,
+      ),
+    )) as unknown as $Refs;
+  };
   // Many sites share a target; each distinct pointer is looked up once.
   const checked = new Set<string>();
   for (const site of sites) {
     if (checked.has(site.canonical)) continue;
+    if (hooks.verified?.(site.canonical)) {
+      checked.add(site.canonical);
+      continue;
+    }
+    refs ??= await lookUp();
     try {
       if (refs.get(site.canonical) === undefined) throw new Error("resolves to nothing");
       checked.add(site.canonical);
+      hooks.checked?.(site.canonical);
     } catch (error) {
       throw new SchemaError(
         site.file,
@@ -219,8 +263,9 @@ export async function resolveSchemaSet(
   }
   // Only files that hold a ref into another schema are walked again.
   const deepIn = new Set(sites.filter((site) => isDeep(site.canonical)).map((site) => site.file));
+  if (deepIn.size > 0) refs ??= await lookUp();
   const inline = (file: string) => (schema: Json, path: Path) =>
-    inlineDeepRefs(file, schema, path, refs);
+    inlineDeepRefs(file, schema, path, refs!);
   const inlineObjects = (file: string): ObjectVisitor => ({
     schema: inline(file),
     ref: (ref) => ref,
