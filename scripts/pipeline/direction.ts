@@ -103,6 +103,7 @@ export function directSchemas(
     return (known.top ??= topFacts(schema.schema));
   };
   const contexts = {} as Record<Direction, Context>;
+  let closures: Map<string, string> | undefined;
   /**
    * `item` with its body at `key` as `make` directs it, or as an earlier run did: what directing an item reads
    * is its own body, and of the schemas it refers to (at any depth, through refersTo), their bodies and whether
@@ -122,12 +123,17 @@ export function directSchemas(
       out[key] = make();
       return out as T;
     }
-    const reach = [...reachable(byName, refersTo)].sort(byCodeUnit);
+    closures ??= closureHashes(byName);
+    const reached = new Set<string>();
+    for (const name of refersTo) {
+      const closure = closures.get(name);
+      if (closure !== undefined) reached.add(closure);
+    }
     const storeKey = hashOf(
       "directed",
       kind,
       jsonTextAt(item, key),
-      ...reach.map((name) => ownHash(byName.get(name)!)),
+      ...[...reached].sort(byCodeUnit),
     );
     const kept = store.get(storeKey);
     if (kept !== undefined) lazyJson(out, key, () => kept);
@@ -224,6 +230,11 @@ export interface DirectedStore {
 
 const OWN_HASHES = new WeakMap<object, string>();
 
+/** Tells ownHash() what it would find for `schema` (prepare.ts: kept with the body it hashes). */
+export function knownOwnHash(schema: ResolvedSchema, hash: string): void {
+  OWN_HASHES.set(schema, hash);
+}
+
 /** The hash of a normalised schema's name and body (its JSON text), once per schema. */
 export function ownHash(schema: ResolvedSchema): string {
   let hash = OWN_HASHES.get(schema);
@@ -232,6 +243,81 @@ export function ownHash(schema: ResolvedSchema): string {
     OWN_HASHES.set(schema, hash);
   }
   return hash;
+}
+
+/**
+ * For each schema, a hash of the name and body of every schema it reaches through refersTo (itself too): of the
+ * strongly connected component it is in, its members' names, bodies (ownHash()) and refersTo, and the hashes of
+ * the components it refers to, which Tarjan's algorithm gives first. Two schemas reach the same names and bodies
+ * when their hashes are the same (up to sha256 collisions); one body changed anywhere below changes them.
+ */
+function closureHashes(byName: ReadonlyMap<string, ResolvedSchema>): Map<string, string> {
+  const hashes = new Map<string, string>();
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const edges = new Map<string, string[]>();
+  const targets = (name: string) => {
+    let out = edges.get(name);
+    if (out === undefined) {
+      out = byName.get(name)!.refersTo.filter((t) => byName.has(t));
+      edges.set(name, out);
+    }
+    return out;
+  };
+  for (const root of byName.keys()) {
+    if (order.has(root)) continue;
+    // Depth first without recursion: each frame is a schema and how many of its targets it has looked at.
+    const frames: [name: string, next: number][] = [];
+    const enter = (name: string) => {
+      order.set(name, order.size);
+      low.set(name, order.get(name)!);
+      stack.push(name);
+      onStack.add(name);
+      frames.push([name, 0]);
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const [name, next] = frame;
+      const out = targets(name);
+      if (next < out.length) {
+        frame[1]++;
+        const target = out[next]!;
+        if (!order.has(target)) enter(target);
+        else if (onStack.has(target)) low.set(name, Math.min(low.get(name)!, order.get(target)!));
+        continue;
+      }
+      frames.pop();
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1]![0];
+        low.set(parent, Math.min(low.get(parent)!, low.get(name)!));
+      }
+      if (low.get(name) !== order.get(name)) continue;
+      // `name` roots a component: the stack down to it.
+      const members: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        members.push(member);
+      } while (member !== name);
+      members.sort(byCodeUnit);
+      const inside = new Set(members);
+      const below = new Set<string>();
+      for (const m of members)
+        for (const t of targets(m)) if (!inside.has(t)) below.add(hashes.get(t)!);
+      const hash = hashOf(
+        "closure",
+        ...members.flatMap((m) => [ownHash(byName.get(m)!), byName.get(m)!.refersTo.join("\0")]),
+        "below",
+        ...[...below].sort(byCodeUnit),
+      );
+      for (const m of members) hashes.set(m, hash);
+    }
+  }
+  return hashes;
 }
 
 /** A copy of `item` without `key`, which is not read (it may be pending: json.ts pendingText()). */

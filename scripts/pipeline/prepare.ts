@@ -40,7 +40,7 @@ import {
 import type { HttpMethod } from "./layout.js";
 import type { NormalizedSet } from "./normalize.js";
 import type { ComponentSection } from "./openapi-objects.js";
-import type { DirectionFacts, FileFacts } from "./direction.js";
+import { knownOwnHash, type DirectionFacts, type FileFacts } from "./direction.js";
 import type {
   CanonicalItem,
   RefSite,
@@ -107,6 +107,8 @@ interface FileMeta {
   facts?: FileFacts;
   /** A schema's: whether its resolved body has no `$ref` of its own (resolve.ts ResolveHooks.verified). */
   refless?: boolean;
+  /** A schema's: direction.ts ownHash() of its normalised body. */
+  own?: string;
 }
 
 interface Kept {
@@ -211,13 +213,10 @@ async function prepareWithCache(
     },
     done: (from) => {
       const k = kept.get(from.fileName);
-      return k === undefined
-        ? undefined
-        : (keptItem(
-            k,
-            source.get(from.fileName)!,
-            () => k.text.normalized,
-          ) as unknown as typeof from);
+      if (k === undefined) return undefined;
+      const item = keptItem(k, source.get(from.fileName)!, () => k.text.normalized);
+      if (k.meta.own !== undefined) knownOwnHash(item as ResolvedSchema, k.meta.own);
+      return item as unknown as typeof from;
     },
     made: (fileName, body, asked) => {
       const entry = made.get(fileName);
@@ -261,6 +260,7 @@ async function prepareWithCache(
     };
     if (identity.kind === "schema") {
       meta.refless = !Object.hasOwn(entry.resolved, "$ref");
+      meta.own = hashOf("schema", identity.name, writeJson(entry.normalized));
     }
     cache.putFile(key, {
       meta: JSON.stringify(meta),
