@@ -118,11 +118,7 @@ export function directSchemas(
     refersTo: readonly string[],
     make: () => JsonObject,
   ): T => {
-    const out = without(item, key) as Record<string, unknown>;
-    if (store === undefined) {
-      out[key] = make();
-      return out as T;
-    }
+    if (store === undefined) return replaced(item, key, make());
     closures ??= closureHashes(byName);
     const reached = new Set<string>();
     for (const name of refersTo) {
@@ -136,13 +132,10 @@ export function directSchemas(
       ...[...reached].sort(byCodeUnit),
     );
     const kept = store.get(storeKey);
-    if (kept !== undefined) lazyJson(out, key, () => kept);
-    else {
-      const body = make();
-      store.put(storeKey, writeJson(body));
-      out[key] = body;
-    }
-    return out as T;
+    if (kept !== undefined) return replaced(item, key, () => kept);
+    const body = make();
+    store.put(storeKey, writeJson(body));
+    return replaced(item, key, body);
   };
   for (const direction of DIRECTIONS) {
     const roots = new Set<string>();
@@ -320,10 +313,17 @@ function closureHashes(byName: ReadonlyMap<string, ResolvedSchema>): Map<string,
   return hashes;
 }
 
-/** A copy of `item` without `key`, which is not read (it may be pending: json.ts pendingText()). */
-function without<T extends object>(item: T, key: string): T {
+/**
+ * A copy of `item` with `body` at `key`, in the same key order; the old body is not read (it may be pending:
+ * json.ts pendingText()). A function is the new body's JSON text, parsed when read (json.ts lazyJson()).
+ */
+function replaced<T extends object>(item: T, key: string, body: JsonObject | (() => string)): T {
   const out = {} as Record<string, unknown>;
-  for (const k of Object.keys(item)) if (k !== key) out[k] = (item as Record<string, unknown>)[k];
+  for (const k of Object.keys(item)) {
+    if (k !== key) out[k] = (item as Record<string, unknown>)[k];
+    else if (typeof body === "function") lazyJson(out, key, body);
+    else out[key] = body;
+  }
   return out as T;
 }
 
