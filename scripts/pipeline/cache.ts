@@ -118,7 +118,8 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
   let partsPack: PartsPack | undefined;
   let newRun: { key: string; run: CachedRun } | undefined;
   const usedMembers = new Map<string, CachedMember>();
-  const usedParts = new Map<string, string>();
+  /** A part as a run made it, or as read, with its bytes in the pack read (saved again as they are). */
+  const usedParts = new Map<string, string | { text: string; raw: RawText }>();
   const usedFiles = new Map<string, CachedFile>();
   let partsTouched = false;
 
@@ -147,8 +148,10 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
     },
     getPart(key) {
       partsTouched = true;
-      const text = parts().parts.get(key)?.();
-      if (text !== undefined) usedParts.set(key, text);
+      const at = parts().parts.get(key);
+      if (at === undefined) return undefined;
+      const text = at.pack.text(at.index);
+      usedParts.set(key, { text, raw: at.pack.raw(at.index) });
       return text;
     },
     putPart(key, text) {
@@ -178,23 +181,24 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
           parts: partKeys,
           files: fileKeys,
         };
-        writeAtomically(
-          partsFile,
-          encodePack(header, [
-            ...memberKeys.map((key) => {
-              const member = usedMembers.get(key)!;
-              return member instanceof PackedMember ? member.raw() : member.text;
-            }),
-            ...partKeys.map((key) => usedParts.get(key)!),
-            ...fileKeys.flatMap((key): (string | RawText)[] => {
-              const file = usedFiles.get(key)!;
-              // As read, when it was: its bytes go back unchanged, never decoded and encoded again.
-              return file instanceof PackedFile
-                ? FILE_TEXTS.map((_, i) => file.raw(i))
-                : FILE_TEXTS.map((text) => file[text]);
-            }),
-          ]),
-        );
+        const encoded = encodePack(header, [
+          ...memberKeys.map((key) => {
+            const member = usedMembers.get(key)!;
+            return member instanceof PackedMember ? member.raw() : member.text;
+          }),
+          ...partKeys.map((key) => {
+            const part = usedParts.get(key)!;
+            return typeof part === "string" ? part : part.raw;
+          }),
+          ...fileKeys.flatMap((key): (string | RawText)[] => {
+            const file = usedFiles.get(key)!;
+            // As read, when it was: its bytes go back unchanged, never decoded and encoded again.
+            return file instanceof PackedFile
+              ? FILE_TEXTS.map((_, i) => file.raw(i))
+              : FILE_TEXTS.map((text) => file[text]);
+          }),
+        ]);
+        writeAtomically(partsFile, encoded);
       }
       if (newRun !== undefined) {
         const file = runFile(newRun.key);
@@ -244,7 +248,7 @@ interface PartsHeader {
 /** What a parts pack holds, each text read when it is asked for. */
 interface PartsPack {
   members: Map<string, () => CachedMember>;
-  parts: Map<string, () => string>;
+  parts: Map<string, { pack: Pack; index: number }>;
   files: Map<string, () => CachedFile>;
 }
 
@@ -297,9 +301,9 @@ function readPartsPack(file: string, version: string): PartsPack {
   header.members.forEach(([key, closure], i) =>
     members.set(key, () => new PackedMember(pack, i, closure)),
   );
-  const parts = new Map<string, () => string>();
+  const parts = new Map<string, { pack: Pack; index: number }>();
   const offset = header.members.length;
-  header.parts.forEach((key, i) => parts.set(key, () => pack.text(offset + i)));
+  header.parts.forEach((key, i) => parts.set(key, { pack, index: offset + i }));
   const files = new Map<string, () => CachedFile>();
   const filesAt = offset + header.parts.length;
   header.files.forEach((key, i) => {
@@ -322,7 +326,7 @@ function encodePack(header: object, texts: readonly (string | RawText)[]): Uint8
   const lengths = texts.map((text, i) => {
     if (typeof text !== "string") {
       if (text.wide) wide.push(i);
-      return text.bytes.length;
+      return text.end - text.start;
     }
     if (isWellFormed(text)) return Buffer.byteLength(text, "utf8");
     wide.push(i);
@@ -335,10 +339,10 @@ function encodePack(header: object, texts: readonly (string | RawText)[]): Uint8
   // The pack as the pieces it is written from: texts read from another pack are not copied, but written from
   // where they lie there, as one piece where they lay side by side.
   const chunks: Uint8Array[] = [start, head];
-  let run: { buffer: ArrayBufferLike; start: number; end: number } | undefined;
+  let run: { pack: Buffer; start: number; end: number } | undefined;
   const flush = () => {
     if (run === undefined) return;
-    chunks.push(Buffer.from(run.buffer, run.start, run.end - run.start));
+    chunks.push(run.pack.subarray(run.start, run.end));
     run = undefined;
   };
   let next = 0;
@@ -349,11 +353,10 @@ function encodePack(header: object, texts: readonly (string | RawText)[]): Uint8
       chunks.push(Buffer.from(text, encoding));
       return;
     }
-    const { buffer, byteOffset, length } = text.bytes;
-    if (run !== undefined && run.buffer === buffer && run.end === byteOffset) run.end += length;
+    if (run !== undefined && run.pack === text.pack && run.end === text.start) run.end = text.end;
     else {
       flush();
-      run = { buffer, start: byteOffset, end: byteOffset + length };
+      run = { pack: text.pack, start: text.start, end: text.end };
     }
   });
   flush();
@@ -375,7 +378,10 @@ function isWellFormed(text: string): boolean {
 /** A pack's header and texts, or undefined when the file is missing or not a whole pack. */
 /** A text of a pack as it lies there: its bytes, and whether they are UTF-16LE rather than UTF-8. */
 interface RawText {
-  bytes: Buffer;
+  /** The pack read, and where the text lies in it. */
+  pack: Buffer;
+  start: number;
+  end: number;
   wide: boolean;
 }
 
@@ -457,7 +463,7 @@ function readPack(file: string): Pack | undefined {
     header,
     count: lengths.length,
     text: (i) => bytes.toString(utf16.has(i) ? "utf16le" : "utf8", offsets[i], offsets[i + 1]),
-    raw: (i) => ({ bytes: bytes.subarray(offsets[i], offsets[i + 1]), wide: utf16.has(i) }),
+    raw: (i) => ({ pack: bytes, start: offsets[i]!, end: offsets[i + 1]!, wide: utf16.has(i) }),
   };
 }
 
