@@ -245,72 +245,76 @@ export function ownHash(schema: ResolvedSchema): string {
  * when their hashes are the same (up to sha256 collisions); one body changed anywhere below changes them.
  */
 function closureHashes(byName: ReadonlyMap<string, ResolvedSchema>): Map<string, string> {
-  const hashes = new Map<string, string>();
-  const order = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const edges = new Map<string, string[]>();
-  const targets = (name: string) => {
-    let out = edges.get(name);
-    if (out === undefined) {
-      out = byName.get(name)!.refersTo.filter((t) => byName.has(t));
-      edges.set(name, out);
+  // The schemas by number, and each one's targets (the names of the set it refers to) by number.
+  const schemas = [...byName.values()];
+  const index = new Map(schemas.map((s, i) => [s.name, i]));
+  const edges = schemas.map((s) => {
+    const out: number[] = [];
+    for (const target of s.refersTo) {
+      const i = index.get(target);
+      if (i !== undefined) out.push(i);
     }
     return out;
+  });
+  const hashes: string[] = new Array(schemas.length);
+  const order = new Int32Array(schemas.length).fill(-1);
+  const low = new Int32Array(schemas.length);
+  const onStack = new Uint8Array(schemas.length);
+  const stack: number[] = [];
+  let visited = 0;
+  // Depth first without recursion: each frame is a schema and how many of its targets it has looked at.
+  const frames: number[] = [];
+  const nexts: number[] = [];
+  const enter = (i: number) => {
+    order[i] = low[i] = visited++;
+    stack.push(i);
+    onStack[i] = 1;
+    frames.push(i);
+    nexts.push(0);
   };
-  for (const root of byName.keys()) {
-    if (order.has(root)) continue;
-    // Depth first without recursion: each frame is a schema and how many of its targets it has looked at.
-    const frames: [name: string, next: number][] = [];
-    const enter = (name: string) => {
-      order.set(name, order.size);
-      low.set(name, order.get(name)!);
-      stack.push(name);
-      onStack.add(name);
-      frames.push([name, 0]);
-    };
+  for (let root = 0; root < schemas.length; root++) {
+    if (order[root] !== -1) continue;
     enter(root);
     while (frames.length > 0) {
-      const frame = frames[frames.length - 1]!;
-      const [name, next] = frame;
-      const out = targets(name);
-      if (next < out.length) {
-        frame[1]++;
-        const target = out[next]!;
-        if (!order.has(target)) enter(target);
-        else if (onStack.has(target)) low.set(name, Math.min(low.get(name)!, order.get(target)!));
+      const top = frames.length - 1;
+      const i = frames[top]!;
+      const out = edges[i]!;
+      if (nexts[top]! < out.length) {
+        const target = out[nexts[top]!++]!;
+        if (order[target] === -1) enter(target);
+        else if (onStack[target] === 1) low[i] = Math.min(low[i]!, order[target]!);
         continue;
       }
       frames.pop();
+      nexts.pop();
       if (frames.length > 0) {
-        const parent = frames[frames.length - 1]![0];
-        low.set(parent, Math.min(low.get(parent)!, low.get(name)!));
+        const parent = frames[frames.length - 1]!;
+        low[parent] = Math.min(low[parent]!, low[i]!);
       }
-      if (low.get(name) !== order.get(name)) continue;
-      // `name` roots a component: the stack down to it.
-      const members: string[] = [];
-      let member: string;
+      if (low[i] !== order[i]) continue;
+      // `i` roots a component: the stack down to it.
+      const members: number[] = [];
+      let member: number;
       do {
         member = stack.pop()!;
-        onStack.delete(member);
+        onStack[member] = 0;
         members.push(member);
-      } while (member !== name);
-      members.sort(byCodeUnit);
+      } while (member !== i);
+      const names = members.map((m) => schemas[m]!.name).sort(byCodeUnit);
       const inside = new Set(members);
       const below = new Set<string>();
-      for (const m of members)
-        for (const t of targets(m)) if (!inside.has(t)) below.add(hashes.get(t)!);
-      const hash = hashOf(
-        "closure",
-        ...members.flatMap((m) => [ownHash(byName.get(m)!), byName.get(m)!.refersTo.join("\0")]),
-        "below",
-        ...[...below].sort(byCodeUnit),
-      );
-      for (const m of members) hashes.set(m, hash);
+      for (const m of members) for (const t of edges[m]!) if (!inside.has(t)) below.add(hashes[t]!);
+      const parts = ["closure"];
+      for (const name of names) {
+        const schema = byName.get(name)!;
+        parts.push(ownHash(schema), schema.refersTo.join("\0"));
+      }
+      parts.push("below", ...[...below].sort(byCodeUnit));
+      const hash = hashOf(...parts);
+      for (const m of members) hashes[m] = hash;
     }
   }
-  return hashes;
+  return new Map(schemas.map((s, i) => [s.name, hashes[i]!]));
 }
 
 /**
