@@ -522,8 +522,15 @@ function emitContext(
   };
 }
 
+/** Each set's schemas' refersTo by name, made once per set (reachable() is asked once per part). */
+const REFERS_TO = new WeakMap<NormalizedSet, Map<string, readonly string[]>>();
+
 function reachable(set: NormalizedSet, from: readonly string[]): Set<string> {
-  const refersTo = new Map(set.schemas.map((s) => [s.name, s.refersTo]));
+  let refersTo = REFERS_TO.get(set);
+  if (refersTo === undefined) {
+    refersTo = new Map(set.schemas.map((s) => [s.name, s.refersTo]));
+    REFERS_TO.set(set, refersTo);
+  }
   const seen = new Set(from);
   const queue = [...from];
   while (queue.length > 0) {

@@ -25,7 +25,7 @@ import {
   writeJson,
   type JsonObject,
 } from "./json.js";
-import { componentRef, componentRefTokens } from "./refs.js";
+import { componentRef } from "./refs.js";
 import {
   indexLoadedFiles,
   loadFile,
@@ -101,14 +101,22 @@ interface FileMeta {
   schemas: [name: string, has: boolean][];
   components: [key: string, has: boolean][];
   refersTo: string[];
-  /** The canonical form of each of its refs, in walk order: json-schema-ref-parser checks them every run. */
-  sites: string[];
+  /**
+   * How many refs it has. Each is in resolve's form to a whole schema (a file with a deep one is not kept), so
+   * the pointers json-schema-ref-parser checks are those to its refersTo.
+   */
+  siteCount: number;
   /** What direction.ts learnt of its normalised body, so far. */
   facts?: FileFacts;
   /** A schema's: whether its resolved body has no `$ref` of its own (resolve.ts ResolveHooks.verified). */
   refless?: boolean;
   /** A schema's: direction.ts ownHash() of its normalised body. */
   own?: string;
+  /**
+   * namesHash() of the set in which its answers were last found to hold: in a set with the same names, they
+   * hold without asking each again (they are answers about those names alone).
+   */
+  names?: string;
 }
 
 interface Kept {
@@ -143,14 +151,17 @@ async function prepareWithCache(
         candidates[i]?.meta.identity ?? identityOf(fresh[i]!),
       ]),
     );
+    const before = namesHash(names);
     candidates.forEach((candidate, i) => {
       if (candidate === undefined) return;
-      if (answersHold(candidate.meta, names)) kept.set(files[i]!.fileName, candidate);
+      if (candidate.meta.names === before || answersHold(candidate.meta, names))
+        kept.set(files[i]!.fileName, candidate);
       else fresh[i] = loadFile(files[i]!);
     });
     // A kept file enters the set with its resolved body, which resolve then takes as it is.
     set = indexLoadedFiles(dir, files, (file, i) => fresh[i] ?? keptAsLoaded(candidates[i]!, file));
   } else set = parseSchemaFiles(dir, files);
+  const namesKey = namesHash(setNames([...identities(set)]));
 
   const made = new Map<
     string,
@@ -167,6 +178,9 @@ async function prepareWithCache(
   const stamped = new Set<string>(reuse ? readNames(cache.getPart(stampKey)) : []);
   const stampedBefore = stamped.size;
   const fileOfSchema = new Map(set.schemas.map((s) => [s.name, s.fileName]));
+  /** The schema of the set a pointer of resolve's form names whole (refs.ts componentRef()). */
+  const pointed = new Map(set.schemas.map((s) => [componentRef(s.name), s.name]));
+  const schemaOf = (pointer: string) => pointed.get(pointer);
   /** Whether a schema's resolved body (kept, or made now) has no `$ref` of its own. */
   const refless = (name: string): boolean => {
     const fileName = fileOfSchema.get(name);
@@ -184,12 +198,11 @@ async function prepareWithCache(
       return {
         refersTo: k.meta.refersTo,
         // A failing check of a kept ref starts the run again without the cache, which reports it properly.
-        sites: k.meta.sites.map((canonical): RefSite => ({
-          file: path,
-          path: [],
-          original: canonical,
-          canonical,
-        })),
+        sites: k.meta.refersTo.map((name): RefSite => {
+          const canonical = componentRef(name);
+          return { file: path, path: [], original: canonical, canonical };
+        }),
+        siteCount: k.meta.siteCount,
       };
     },
     made: (fileName, item, body) => void made.set(fileName, { item, resolved: body }),
@@ -233,10 +246,10 @@ async function prepareWithCache(
       const learnt = facts.get(fileName);
       cache.putFile(
         key,
-        sameFacts(k.meta.facts, learnt)
+        sameFacts(k.meta.facts, learnt) && k.meta.names === namesKey
           ? k.text
           : {
-              meta: JSON.stringify({ ...k.meta, facts: learnt }),
+              meta: JSON.stringify({ ...k.meta, facts: learnt, names: namesKey }),
               resolved: k.text.resolved,
               normalized: k.text.normalized,
             },
@@ -255,8 +268,9 @@ async function prepareWithCache(
       schemas: [...schemas],
       components: [...lookups.components],
       refersTo,
-      sites: sites.map((site) => site.canonical),
+      siteCount: sites.length,
       facts: facts.get(fileName),
+      names: namesKey,
     };
     if (identity.kind === "schema") {
       meta.refless = !Object.hasOwn(entry.resolved, "$ref");
@@ -284,7 +298,9 @@ function readNames(text: string | undefined): string[] {
 }
 
 /** What each file of the set declares, by file name. */
-function identities(set: ResolvedSet): Map<string, Identity> {
+function identities(
+  set: Pick<SchemaSet, "schemas" | "operations" | "components">,
+): Map<string, Identity> {
   const result = new Map<string, Identity>();
   for (const s of set.schemas) result.set(s.fileName, { kind: "schema", name: s.name });
   for (const { fileName, operationId, route, method } of set.operations)
@@ -391,12 +407,6 @@ function keptItem(kept: Kept, file: SchemaFile, text: () => string): Item {
   return item;
 }
 
-/** The schema a whole-schema pointer of resolve's form names (refs.ts componentRef()), else undefined. */
-function schemaOf(pointer: string): string | undefined {
-  const tokens = componentRefTokens(pointer);
-  return tokens?.length === 1 && componentRef(tokens[0]!) === pointer ? tokens[0] : undefined;
-}
-
 /** The names of the set the files declare, as resolve.ts setNamesOf() reads them off the indexed set. */
 function setNames(declared: readonly [fileName: string, identity: Identity][]): SetNames {
   const nameByFile = new Map<string, string>();
@@ -410,6 +420,14 @@ function setNames(declared: readonly [fileName: string, identity: Identity][]): 
       componentNames.add(`${identity.section}/${identity.name}`);
   }
   return { nameByFile, names, componentNames };
+}
+
+/** A hash of everything SetNames answers from: which name each schema file declares, and the components. */
+function namesHash(names: SetNames): string {
+  // As JSON: a name may hold any character, NUL too.
+  const files = [...names.nameByFile].sort(([a], [b]) => byCodeUnit(a, b));
+  const components = [...names.componentNames].sort(byCodeUnit);
+  return hashOf("names", JSON.stringify([files, components]));
 }
 
 /** Whether every question a kept file asked of the set has the answer it had. */

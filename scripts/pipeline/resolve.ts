@@ -101,14 +101,15 @@ export interface CanonicalItem {
 }
 
 /**
- * Lets a caller skip the per-item part of resolving (prepare.ts, from the cache): `done` says that an item's
- * item, as given, is already resolved, with these refs as its `refersTo` (it is then passed on as it is, its body
- * unread: it may be pending, json.ts pendingText()); `made` is told each item resolved here. The
+ * Lets a caller skip the per-item part of resolving (prepare.ts, from the cache): `done` says that an item, as
+ * given, is already resolved, with these refs as its `refersTo` and these sites (each distinct pointer at least
+ * once; `siteCount` refs in all). It is then passed on as it is, its body unread (it may be pending, json.ts
+ * pendingText()). `made` is told each item resolved here. The
  * set-wide part, json-schema-ref-parser's check of every ref and the copying of deep refs, always runs, but
  * for the pointers that `verified` vouches for (see there); `checked` is told each pointer it looked up.
  */
 export interface ResolveHooks {
-  done?(fileName: string): { refersTo: string[]; sites: RefSite[] } | undefined;
+  done?(fileName: string): { refersTo: string[]; sites: RefSite[]; siteCount?: number } | undefined;
   made?(fileName: string, item: CanonicalItem, body: JsonObject): void;
   /**
    * Whether json-schema-ref-parser's lookup of `pointer` is known to succeed without asking it. Its get() of
@@ -133,6 +134,8 @@ export async function resolveSchemaSet(
 ): Promise<ResolvedSet> {
   const setNames = setNamesOf(set);
   const sites: RefSite[] = [];
+  /** Refs of items taken as done, beyond the sites they gave (one per pointer, for the check). */
+  let uncounted = 0;
   /** Checks and rewrites the `$ref` of each schema node; `self` is the schema a `#` ref means, if any. */
   const canonicalize =
     (file: string, self: string | undefined, item: CanonicalItem, refersTo: Set<string>) =>
@@ -159,6 +162,7 @@ export async function resolveSchemaSet(
     const done = hooks.done?.(loaded.fileName);
     if (done !== undefined) {
       sites.push(...done.sites);
+      uncounted += (done.siteCount ?? done.sites.length) - done.sites.length;
       // As given, its body unread (it may be pending, json.ts pendingText()), and its refs with it.
       if ((loaded as { refersTo?: unknown }).refersTo !== done.refersTo)
         throw new Error(`resolve: ${loaded.fileName} is not given resolved`);
@@ -286,7 +290,7 @@ export async function resolveSchemaSet(
         ? { ...c, body: mapComponent(c.path, c.kind, c.body, inlineObjects(c.path)) }
         : c,
     ),
-    refCount: sites.length,
+    refCount: sites.length + uncounted,
   };
 }
 
