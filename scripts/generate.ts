@@ -7,7 +7,7 @@ import { parseCommandLine, progress, runCli, UsageError } from "./cli.js";
 import { tidyPath } from "./paths.js";
 import { fileCache } from "./pipeline/cache.js";
 import { LAYOUTS, type Layout } from "./pipeline/entries.js";
-import { generateFromFiles } from "./pipeline/generate.js";
+import { generateFromFiles, startWorkers } from "./pipeline/generate.js";
 import { readSchemaFolder, type SchemaFile } from "./pipeline/load.js";
 import { compareOutput, writeOutput } from "./pipeline/write.js";
 
@@ -68,17 +68,27 @@ async function main(): Promise<number> {
   const schemasDir = tidyPath(values.schemas);
   const outDir = tidyPath(values.out);
 
-  const files = readSchemaFolder(schemasDir);
   // One pack of cached results per schema folder, so that runs on different folders keep theirs.
   const cache = values["no-cache"]
     ? undefined
     : fileCache(values["cache-dir"], resolve(schemasDir));
+  // The workers start loading TypeScript before the files are read, unless this is a --check, which the cache
+  // of the whole run most often answers alone.
+  const workers = values.check ? undefined : startWorkers(cache, threads);
+  let files: SchemaFile[];
+  try {
+    files = readSchemaFolder(schemasDir);
+  } catch (error) {
+    void workers?.close();
+    throw error;
+  }
   // The header names the folder by its own name only, so the bytes do not depend on how the path was spelled.
   const result = await generateFromFiles(schemasDir, files, basename(resolve(schemasDir)), {
     cache,
     threads,
     warn: progress,
     layout,
+    workers,
   });
   if (result.reused?.run)
     say(

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { fileCache, memoryCache, type GenerateCache } from "../scripts/pipeline/cache.js";
 import { ENTRY_FILE, generateFromFiles } from "../scripts/pipeline/generate.js";
 import type { SchemaFile } from "../scripts/pipeline/load.js";
+import type { NormalizedSet } from "../scripts/pipeline/normalize.js";
+import { prepareSchemaSet } from "../scripts/pipeline/prepare.js";
 import { runScript, tempDir, writeSchemaFolder } from "./helpers/cli.js";
 import { inlineFiles, schemaFile } from "./helpers/fixtures.js";
 
@@ -114,6 +116,305 @@ describe("a warm run gives the bytes of a cold run", () => {
     const result = await warm(changed, cache);
     expect(result.files.get(ENTRY_FILE)).toBe(await cold(changed));
     expect(result.reused).toEqual({ run: false, members: 2 });
+  });
+});
+
+/**
+ * What load, resolve and normalise made of each schema file is kept too (prepare.ts), and reused for the same
+ * file name and text while everything it asked of the rest of the set has the same answer. Each case changes
+ * something outside a kept file that its result depends on, so that reusing it as it was would give other
+ * bytes (or no error where a run without the cache has one), and compares with a run without the cache.
+ */
+describe("what the cache keeps of each schema file", () => {
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const media = (schema: unknown) => ({ content: { "application/vnd.api+json": { schema } } });
+  const operation = (
+    id: string,
+    route: string,
+    body: Record<string, unknown>,
+  ): [string, unknown] => [
+    `klaviyo-${id}-operation.json`,
+    { $id: `#/paths/${route.replace(/\//g, "~1")}/post`, operationId: id, ...body },
+  ];
+  const response = (name: string, body: Record<string, unknown>): [string, unknown] => [
+    `klaviyo-${name.toLowerCase()}-response.json`,
+    { $id: `#/components/responses/${name}`, ...body },
+  ];
+  /** A cache that counts the kept files it hands out. */
+  const counting = () => {
+    const inner = memoryCache();
+    const cache = {
+      ...inner,
+      hits: 0,
+      get warm() {
+        return inner.warm;
+      },
+      getFile(key: string) {
+        const file = inner.getFile(key);
+        if (file !== undefined) cache.hits++;
+        return file;
+      },
+    };
+    return cache;
+  };
+  /** The error a run gives, or undefined. */
+  const failure = async (run: Promise<unknown>) =>
+    run.then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+  /** A warm run's files, which must be a cold run's; all their texts, for what they must contain. */
+  const same = async (files: SchemaFile[], cache: GenerateCache) => {
+    const result = await warm(files, cache);
+    expect(result.files).toEqual((await generateFromFiles("fixture", files)).files);
+    return [...result.files.values()].join("\n");
+  };
+
+  const STORE = [
+    schemaFile("Address", {
+      type: "object",
+      properties: { street: { type: "string" }, code: { type: "string" } },
+    }),
+    schemaFile("Profile", {
+      type: "object",
+      properties: { name: { type: "string" }, address: ref("Address") },
+      required: ["name"],
+    }),
+    schemaFile("ProfileQuery", {
+      type: "object",
+      properties: { data: ref("Profile") },
+      required: ["data"],
+    }),
+    operation("create_profile", "/api/profiles", {
+      requestBody: { required: true, ...media(ref("ProfileQuery")) },
+      responses: {
+        "201": { description: "Created", ...media(ref("Profile")) },
+        "4XX": { $ref: "#/components/responses/ClientError" },
+      },
+      tags: ["Profiles"],
+    }),
+    response("ClientError", {
+      description: "Client error",
+      ...media({ type: "object", properties: { errors: { type: "array" } } }),
+    }),
+  ] as const;
+
+  test("a one-changed run reuses every other file, and makes the bytes of a run without the cache", async () => {
+    const cache = counting();
+    await same(set(...STORE), cache);
+    expect(cache.hits).toBe(0);
+    const changed = set(
+      schemaFile("Address", {
+        type: "object",
+        description: "Where a profile lives.",
+        properties: { street: { type: "string" }, code: { type: "string" } },
+      }),
+      ...STORE.slice(1),
+    );
+    expect(await same(changed, cache)).toContain("Where a profile lives.");
+    expect(cache.hits).toBe(STORE.length - 1);
+  });
+
+  test("a schema that kept files reach gains a readOnly key: their request variants appear", async () => {
+    const cache = counting();
+    expect(await same(set(...STORE), cache)).not.toContain("requestSchemas");
+    const changed = set(
+      schemaFile("Address", {
+        type: "object",
+        properties: { street: { type: "string" }, code: { type: "string", readOnly: true } },
+      }),
+      ...STORE.slice(1),
+    );
+    const text = await same(changed, cache);
+    // Profile's text did not change, but in a request it now refuses the key its Address hides.
+    expect(text).toContain('requestSchemas["Profile"]');
+    expect(cache.hits).toBe(STORE.length - 1);
+  });
+
+  test("a file ref whose file now declares another name, while another file declares the old one", async () => {
+    const cache = memoryCache();
+    const owner = schemaFile("Owner", {
+      type: "object",
+      properties: { pet: { $ref: "klaviyo-pet-schema.json" } },
+    });
+    const pet = (title: string): [string, unknown] => [
+      "klaviyo-pet-schema.json",
+      { title, type: "object", properties: { name: { type: "string" } } },
+    ];
+    expect(await same(set(owner, pet("Pet")), cache)).toContain(
+      'pet?: components["schemas"]["Pet"]',
+    );
+    // Owner's text is the same, and a schema named Pet still exists; but its ref now means Animal.
+    const renamed = set(owner, pet("Animal"), [
+      "klaviyo-otherpet-schema.json",
+      { title: "Pet", type: "string" },
+    ]);
+    expect(await same(renamed, cache)).toContain('pet?: components["schemas"]["Animal"]');
+  });
+
+  test("a schema or component a kept file refers to goes away and comes back: the same error, then the same bytes", async () => {
+    const cache = memoryCache();
+    await same(set(...STORE), cache);
+    for (const without of [
+      STORE.filter(([file]) => !file.includes("-address-")),
+      STORE.filter(([file]) => !file.includes("clienterror")),
+    ]) {
+      const message = await failure(cold(set(...without)));
+      expect(message).toMatch(/points at/);
+      expect(await failure(warm(set(...without), cache))).toBe(message);
+      await same(set(...STORE), cache);
+    }
+  });
+
+  test("a discriminator mapping's schema goes away, then comes back under the name the mapping says", async () => {
+    const cache = memoryCache();
+    const pets = (catName: string) =>
+      set(
+        schemaFile("Pet", {
+          oneOf: [ref("Dog"), { $ref: "klaviyo-cat-schema.json" }],
+          discriminator: { propertyName: "kind", mapping: { cat: "Cat", dog: "Dog" } },
+        }),
+        schemaFile("Dog", { type: "object", properties: { kind: { type: "string" } } }),
+        [
+          "klaviyo-cat-schema.json",
+          { title: catName, type: "object", properties: { kind: { type: "string" } } },
+        ],
+      );
+    await same(pets("Cat"), cache);
+    const message = await failure(cold(pets("Kitty")));
+    expect(message).toMatch(/discriminator mapping "Cat" names no schema of the set/);
+    expect(await failure(warm(pets("Kitty"), cache))).toBe(message);
+    expect(await same(pets("Cat"), cache)).toContain('kind: "cat"');
+  });
+
+  test("a deep ref copies the body its target has now", async () => {
+    const cache = memoryCache();
+    const holder = schemaFile("Holder", {
+      type: "object",
+      properties: { code: ref("Source/properties/code") },
+      required: ["code"],
+    });
+    const source = (type: string) =>
+      schemaFile("Source", { type: "object", properties: { code: { type } } });
+    expect(await same(set(holder, source("string")), cache)).toContain("code: string;");
+    expect(await same(set(holder, source("integer")), cache)).toContain("code: number;");
+  });
+
+  test("a name json-schema-ref-parser cannot find is looked up on every run", async () => {
+    const cache = memoryCache();
+    const base = [schemaFile("Plain", { type: "string" })];
+    await same(set(...base), cache);
+    // Resolve accepts the name, but json-schema-ref-parser reads "%25" in a pointer as "%": no kept answer may
+    // stand in for its lookup.
+    const odd = set(
+      ...base,
+      schemaFile("Odd", { type: "object", properties: { a: ref("100%2525"), b: ref("Plain") } }),
+      ["klaviyo-100-schema.json", { title: "100%25", type: "string" }],
+    );
+    const message = await failure(cold(odd));
+    expect(message).toMatch(/points at nothing in the schema set/);
+    expect(await failure(warm(odd, cache))).toBe(message);
+    expect(await failure(warm(odd, cache))).toBe(message);
+  });
+
+  test("a number that JSON text would not give back is not kept, and comes out as without the cache", async () => {
+    const cache = counting();
+    const files = (description: string) => [
+      // JSON.stringify writes -0 as 0: kept as JSON text, this body would not come back as it is.
+      ...inlineFiles({
+        "klaviyo-offset-schema.json":
+          '{ "title": "Offset", "type": "number", "enum": [-0, 1], "default": -0.0 }',
+      }),
+      ...set(schemaFile("Plain", { type: "string", description })),
+    ];
+    await same(files("a"), cache);
+    await same(files("b"), cache);
+    expect(cache.hits).toBe(0); // Plain changed, and Offset was never kept
+    await same(files("a"), cache);
+    expect(cache.hits).toBe(0);
+  });
+});
+
+describe("what the cache keeps, on sets made at random", () => {
+  /** A small linear congruential generator: the same sets on every run. */
+  const random = (seed: number) => () =>
+    (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  /** Schemas naming each other (aliases, nullable refs, loops), with readOnly and writeOnly here and there. */
+  const randomSet = (next: () => number, size: number): Record<string, unknown> => {
+    const names = Array.from({ length: size }, (_, i) => `S${i}`);
+    const pick = () => ({ $ref: `#/components/schemas/${names[Math.floor(next() * size)]}` });
+    const property = (): unknown => {
+      const x = next();
+      if (x < 0.3) return pick();
+      if (x < 0.4) return { anyOf: [pick()], nullable: true };
+      if (x < 0.5) return { type: "string", readOnly: true };
+      if (x < 0.6) return { type: "string", writeOnly: true };
+      if (x < 0.7) return { allOf: [pick()] };
+      return { type: "string" };
+    };
+    const body = () => {
+      const x = next();
+      if (x < 0.2) return pick();
+      if (x < 0.3) return { readOnly: true, type: "object" };
+      if (x < 0.4) return { writeOnly: true, ...pick() };
+      return {
+        type: "object",
+        properties: {
+          a: property(),
+          b: property(),
+          c: { type: "object", properties: { d: property() } },
+        },
+        required: ["a", "b"],
+        ...(next() < 0.3 ? { allOf: [pick()] } : {}),
+      };
+    };
+    const files: Record<string, unknown> = Object.fromEntries(
+      names.map((name) => [
+        `klaviyo-${name.toLowerCase()}-schema.json`,
+        { title: name, ...body() },
+      ]),
+    );
+    const media = () => ({ content: { "application/json": { schema: pick() } } });
+    files["klaviyo-op-operation.json"] = {
+      $id: "#/paths/~1api~1things/post",
+      operationId: "op",
+      requestBody: media(),
+      responses: { "200": { description: "OK", ...media() } },
+    };
+    return files;
+  };
+  const view = (set: NormalizedSet) =>
+    JSON.stringify({
+      schemas: set.schemas.map((s) => [s.name, s.refersTo, s.schema]),
+      operations: set.operations.map((o) => [o.operationId, o.refersTo, o.operation]),
+      variants: set.variants,
+      refCount: set.refCount,
+    });
+
+  test("a schema changed at random: the warm set is the set a run without the cache makes", async () => {
+    let variants = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const next = random(seed);
+      const size = 2 + Math.floor(next() * 8);
+      const files = randomSet(next, size);
+      const cache = memoryCache();
+      await prepareSchemaSet("fixture", inlineFiles(files), cache);
+      // Another body for one schema, drawn from the same generator: its name and file stay.
+      const other = randomSet(next, size);
+      const changed = `klaviyo-s${Math.floor(next() * size)}-schema.json`;
+      const after = inlineFiles({ ...files, [changed]: other[changed] });
+      const made = await prepareSchemaSet("fixture", after, cache).then(
+        (p) => view(p.normalized),
+        (error: Error) => error.message,
+      );
+      const fresh = await prepareSchemaSet("fixture", after).then(
+        (p) => view(p.normalized),
+        (error: Error) => error.message,
+      );
+      expect(made).toBe(fresh);
+      if (/requestSchemas|responseSchemas/.test(fresh)) variants++;
+    }
+    expect(variants).toBeGreaterThan(10); // the sets do exercise the directions
   });
 });
 

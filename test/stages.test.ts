@@ -3,6 +3,8 @@
  * it (by our code or by a library, both strict-mode ES modules) throws. The fixture set holds the shapes
  * that stages rewrite: nullable $refs, refs into schemas, discriminators, required beside allOf, closed objects.
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { emitDeclarations, emitParts } from "../scripts/pipeline/emit.js";
 import { parseSchemaFiles } from "../scripts/pipeline/load.js";
 import { normalizeSchemaSet } from "../scripts/pipeline/normalize.js";
@@ -84,4 +86,27 @@ test("load, resolve, normalize and emit leave their inputs as they were", async 
   expect(whole).toContain(
     'Composed: WithRequired<components["schemas"]["Holder"] | null, "kind">;',
   );
+});
+
+test("resolving does not load Node's fetch (undici): no stage reaches for the network", () => {
+  // In a process of its own: jest itself may have loaded it.
+  const script = [
+    `import { parseSchemaFiles } from ${JSON.stringify(join(process.cwd(), "scripts/pipeline/load.ts"))};`,
+    `import { resolveSchemaSet } from ${JSON.stringify(join(process.cwd(), "scripts/pipeline/resolve.ts"))};`,
+    `const files = ${JSON.stringify(files)};`,
+    `const resolved = await resolveSchemaSet(parseSchemaFiles("fixture", files));`,
+    `const loaded = process.moduleLoadList.filter((m) => m.includes("undici"));`,
+    `console.log(JSON.stringify({ refs: resolved.refCount, loaded, headers: typeof Object.getOwnPropertyDescriptor(globalThis, "Headers")?.get }));`,
+  ].join("\n");
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "--eval", script],
+    { encoding: "utf8" },
+  );
+  expect(run.stderr).toBe("");
+  const { refs, loaded, headers } = JSON.parse(run.stdout) as Record<string, unknown>;
+  expect(refs).toBeGreaterThan(0);
+  expect(loaded).toEqual([]);
+  // The global is Node's lazy getter again afterwards.
+  expect(headers).toBe("function");
 });

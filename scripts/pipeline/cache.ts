@@ -1,20 +1,24 @@
 /**
- * A content-hash cache for generate: whole runs by the hash of every input, and the formatted parts of
- * the declaration file (members, frame, alias lines) by the hash of what shapes each. It lives in a folder
+ * A content-hash cache for generate: whole runs by the hash of every input, the formatted parts of the
+ * declaration file (members, frame, alias lines) by the hash of what shapes each, and what load, resolve and
+ * normalise made of each schema file (prepare.ts) by the file's name and text. It lives in a folder
  * that is safe to delete (`.cache/generate/` by default). Everything in it is stamped with the pipeline's
  * version, the hash of its own code and of the tool versions, so a changed pipeline or tool never reuses an
  * old result. A cache that cannot be read is treated as empty: it can make a run faster, never different.
  */
+import * as crypto from "node:crypto";
 import { createHash } from "node:crypto";
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
+  writevSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +38,16 @@ export interface CachedMember {
   closure?: string;
 }
 
+/** What prepare.ts keeps of one schema file: its own record (JSON), and two bodies as JSON text. */
+export interface CachedFile {
+  meta: string;
+  resolved: string;
+  normalized: string;
+}
+
+/** The texts of one CachedFile in a pack, in this order. */
+const FILE_TEXTS = ["meta", "resolved", "normalized"] as const;
+
 export interface GenerateCache {
   /** Whether parts of an earlier run are likely there to reuse: a run that misses will then be mostly reuse. */
   readonly warm: boolean;
@@ -44,22 +58,32 @@ export interface GenerateCache {
   /** Formatted text of a part by its key: the frame, alias lines. */
   getPart(key: string): string | undefined;
   putPart(key: string, text: string): void;
+  /** What prepare.ts made of one schema file, by its key (prepare.ts fileKey()). */
+  getFile(key: string): CachedFile | undefined;
+  putFile(key: string, file: CachedFile): void;
   /** Keeps what this run used or made, drops the rest. */
   save(): void;
 }
 
 /** sha256 over the parts, each closed by a NUL so that ("ab", "c") and ("a", "bc") differ. */
 export function hashOf(...parts: string[]): string {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  // The same bytes either way; a small input hashes faster in one call (crypto.hash, Node 20.12 and later).
+  if (length < 16_384 && oneShot !== undefined) return oneShot("sha256", parts.join("\0") + "\0");
   const hash = createHash("sha256");
   for (const part of parts) hash.update(part).update("\0");
   return hash.digest("hex");
 }
+
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
 
 /** An in-memory cache, for tests and for callers that run generate more than once in one process. */
 export function memoryCache(): GenerateCache {
   const runs = new Map<string, CachedRun>();
   const members = new Map<string, CachedMember>();
   const parts = new Map<string, string>();
+  const files = new Map<string, CachedFile>();
   return {
     get warm() {
       return members.size > 0;
@@ -70,11 +94,13 @@ export function memoryCache(): GenerateCache {
     putMember: (key, member) => void members.set(key, member),
     getPart: (key) => parts.get(key),
     putPart: (key, text) => void parts.set(key, text),
+    getFile: (key) => files.get(key),
+    putFile: (key, file) => void files.set(key, file),
     save: () => {},
   };
 }
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** Packs kept per cache folder; the least recently written go first. */
 const KEEP_PACKS = 24;
 
@@ -92,7 +118,9 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
   let partsPack: PartsPack | undefined;
   let newRun: { key: string; run: CachedRun } | undefined;
   const usedMembers = new Map<string, CachedMember>();
-  const usedParts = new Map<string, string>();
+  /** A part as a run made it, or as read, with its bytes in the pack read (saved again as they are). */
+  const usedParts = new Map<string, string | { text: string; raw: RawText }>();
+  const usedFiles = new Map<string, CachedFile>();
   let partsTouched = false;
 
   const parts = (): PartsPack => (partsPack ??= readPartsPack(partsFile, version));
@@ -120,32 +148,57 @@ export function fileCache(dir: string, scope: string, version = pipelineVersion(
     },
     getPart(key) {
       partsTouched = true;
-      const text = parts().parts.get(key)?.();
-      if (text !== undefined) usedParts.set(key, text);
+      const at = parts().parts.get(key);
+      if (at === undefined) return undefined;
+      const text = at.pack.text(at.index);
+      usedParts.set(key, { text, raw: at.pack.raw(at.index) });
       return text;
     },
     putPart(key, text) {
       partsTouched = true;
       usedParts.set(key, text);
     },
+    getFile(key) {
+      partsTouched = true;
+      const file = parts().files.get(key)?.();
+      if (file !== undefined) usedFiles.set(key, file);
+      return file;
+    },
+    putFile(key, file) {
+      partsTouched = true;
+      usedFiles.set(key, file);
+    },
     save() {
       mkdirSync(dir, { recursive: true });
       if (partsTouched) {
         const memberKeys = [...usedMembers.keys()].sort(byCodeUnit);
         const partKeys = [...usedParts.keys()].sort(byCodeUnit);
+        const fileKeys = [...usedFiles.keys()].sort(byCodeUnit);
         const header: PartsHeader = {
           format: FORMAT,
           version,
           members: memberKeys.map((key) => [key, usedMembers.get(key)!.closure ?? null]),
           parts: partKeys,
+          files: fileKeys,
         };
-        writeAtomically(
-          partsFile,
-          encodePack(header, [
-            ...memberKeys.map((key) => usedMembers.get(key)!.text),
-            ...partKeys.map((key) => usedParts.get(key)!),
-          ]),
-        );
+        const encoded = encodePack(header, [
+          ...memberKeys.map((key) => {
+            const member = usedMembers.get(key)!;
+            return member instanceof PackedMember ? member.raw() : member.text;
+          }),
+          ...partKeys.map((key) => {
+            const part = usedParts.get(key)!;
+            return typeof part === "string" ? part : part.raw;
+          }),
+          ...fileKeys.flatMap((key): (string | RawText)[] => {
+            const file = usedFiles.get(key)!;
+            // As read, when it was: its bytes go back unchanged, never decoded and encoded again.
+            return file instanceof PackedFile
+              ? FILE_TEXTS.map((_, i) => file.raw(i))
+              : FILE_TEXTS.map((text) => file[text]);
+          }),
+        ]);
+        writeAtomically(partsFile, encoded);
       }
       if (newRun !== undefined) {
         const file = runFile(newRun.key);
@@ -188,12 +241,15 @@ interface PartsHeader {
   members: [key: string, closure: string | null][];
   /** The keys of the texts after the members'. */
   parts: string[];
+  /** The keys of the files after those, each FILE_TEXTS.length texts. */
+  files: string[];
 }
 
 /** What a parts pack holds, each text read when it is asked for. */
 interface PartsPack {
   members: Map<string, () => CachedMember>;
-  parts: Map<string, () => string>;
+  parts: Map<string, { pack: Pack; index: number }>;
+  files: Map<string, () => CachedFile>;
 }
 
 function readRunPack(file: string, version: string, key: string): CachedRun | undefined {
@@ -221,7 +277,7 @@ function readRunPack(file: string, version: string, key: string): CachedRun | un
 }
 
 function readPartsPack(file: string, version: string): PartsPack {
-  const empty: PartsPack = { members: new Map(), parts: new Map() };
+  const empty: PartsPack = { members: new Map(), parts: new Map(), files: new Map() };
   const pack = readPack(file);
   if (pack === undefined) return empty;
   const header = pack.header as Partial<PartsHeader>;
@@ -230,55 +286,153 @@ function readPartsPack(file: string, version: string): PartsPack {
     header.version !== version ||
     !Array.isArray(header.members) ||
     !Array.isArray(header.parts) ||
-    header.members.length + header.parts.length !== pack.count ||
+    !Array.isArray(header.files) ||
+    header.members.length + header.parts.length + FILE_TEXTS.length * header.files.length !==
+      pack.count ||
     !header.members.every(
       (m) =>
         Array.isArray(m) && typeof m[0] === "string" && (m[1] === null || typeof m[1] === "string"),
     ) ||
-    !header.parts.every((p) => typeof p === "string")
+    !header.parts.every((p) => typeof p === "string") ||
+    !header.files.every((f) => typeof f === "string")
   )
     return empty;
   const members = new Map<string, () => CachedMember>();
   header.members.forEach(([key, closure], i) =>
-    members.set(key, () =>
-      closure === null ? { text: pack.text(i) } : { text: pack.text(i), closure },
-    ),
+    members.set(key, () => new PackedMember(pack, i, closure)),
   );
-  const parts = new Map<string, () => string>();
+  const parts = new Map<string, { pack: Pack; index: number }>();
   const offset = header.members.length;
-  header.parts.forEach((key, i) => parts.set(key, () => pack.text(offset + i)));
-  return { members, parts };
+  header.parts.forEach((key, i) => parts.set(key, { pack, index: offset + i }));
+  const files = new Map<string, () => CachedFile>();
+  const filesAt = offset + header.parts.length;
+  header.files.forEach((key, i) => {
+    const at = filesAt + FILE_TEXTS.length * i;
+    files.set(key, () => new PackedFile(pack, at));
+  });
+  return { members, parts, files };
 }
 
 /**
- * A pack on disk: "KSTPACK1", the header's length (4 bytes, little-endian), the header (JSON, UTF-8) with the
- * length of each text appended as `lengths`, then the texts back to back in UTF-16LE, as JavaScript holds them.
- * Reading one copies the texts it is asked for, rather than decoding megabytes of UTF-8 and parsing them as
- * JSON strings (most of what a no-change run spent on the cache); writing one is as cheap.
+ * A pack on disk: "KSTPACK2", the header's length (4 bytes, little-endian), the header (JSON, UTF-8) with the
+ * byte length of each text appended as `lengths`, then the texts back to back: each in UTF-8, or in UTF-16LE
+ * (as JavaScript holds it, listed in `wide`) when it is not well-formed Unicode (a lone surrogate), which UTF-8
+ * cannot carry. Reading one copies out the texts it is asked for, rather than parsing megabytes of JSON strings
+ * (most of what a no-change run spent on the cache); the texts, mostly ASCII, take half the bytes that UTF-16
+ * would, and come back as one-byte strings, which compare and parse faster.
  */
-function encodePack(header: object, texts: readonly string[]): Buffer {
-  const head = Buffer.from(
-    JSON.stringify({ ...header, lengths: texts.map((text) => text.length) }),
-    "utf8",
-  );
-  let length = PACK_MAGIC.length + 4 + head.length;
-  for (const text of texts) length += 2 * text.length;
-  // One buffer, each text copied into it once.
-  const pack = Buffer.allocUnsafe(length);
-  let at = PACK_MAGIC.copy(pack, 0);
-  at = pack.writeUInt32LE(head.length, at);
-  at += head.copy(pack, at);
-  for (const text of texts) at += pack.write(text, at, "utf16le");
-  if (at !== length) throw new Error("cache: a pack came out shorter than its texts");
-  return pack;
+function encodePack(header: object, texts: readonly (string | RawText)[]): Uint8Array[] {
+  const wide: number[] = [];
+  const lengths = texts.map((text, i) => {
+    if (typeof text !== "string") {
+      if (text.wide) wide.push(i);
+      return text.end - text.start;
+    }
+    if (isWellFormed(text)) return Buffer.byteLength(text, "utf8");
+    wide.push(i);
+    return 2 * text.length;
+  });
+  const head = Buffer.from(JSON.stringify({ ...header, lengths, wide }), "utf8");
+  const start = Buffer.allocUnsafe(PACK_MAGIC.length + 4);
+  PACK_MAGIC.copy(start, 0);
+  start.writeUInt32LE(head.length, PACK_MAGIC.length);
+  // The pack as the pieces it is written from: texts read from another pack are not copied, but written from
+  // where they lie there, as one piece where they lay side by side.
+  const chunks: Uint8Array[] = [start, head];
+  let run: { pack: Buffer; start: number; end: number } | undefined;
+  const flush = () => {
+    if (run === undefined) return;
+    chunks.push(run.pack.subarray(run.start, run.end));
+    run = undefined;
+  };
+  let next = 0;
+  texts.forEach((text, i) => {
+    const encoding = wide[next] === i ? (next++, "utf16le") : "utf8";
+    if (typeof text === "string") {
+      flush();
+      chunks.push(Buffer.from(text, encoding));
+      return;
+    }
+    if (run !== undefined && run.pack === text.pack && run.end === text.start) run.end = text.end;
+    else {
+      flush();
+      run = { pack: text.pack, start: text.start, end: text.end };
+    }
+  });
+  flush();
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  let expected = start.length + head.length;
+  for (const n of lengths) expected += n;
+  if (length !== expected) throw new Error("cache: a pack came out shorter than its texts");
+  return chunks;
 }
 
-const PACK_MAGIC = Buffer.from("KSTPACK1", "latin1");
+const PACK_MAGIC = Buffer.from("KSTPACK2", "latin1");
+
+/** String.prototype.isWellFormed (Node 20 has it; the TypeScript lib this project targets does not list it). */
+function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
 
 /** A pack's header and texts, or undefined when the file is missing or not a whole pack. */
-function readPack(
-  file: string,
-): { header: unknown; count: number; text: (i: number) => string } | undefined {
+/** A text of a pack as it lies there: its bytes, and whether they are UTF-16LE rather than UTF-8. */
+interface RawText {
+  /** The pack read, and where the text lies in it. */
+  pack: Buffer;
+  start: number;
+  end: number;
+  wide: boolean;
+}
+
+interface Pack {
+  header: unknown;
+  count: number;
+  text(i: number): string;
+  raw(i: number): RawText;
+}
+
+/** A member read from a parts pack: its text, and its bytes there, to save it again as they are. */
+class PackedMember implements CachedMember {
+  readonly text: string;
+  readonly closure?: string;
+  constructor(
+    private readonly pack: Pack,
+    private readonly at: number,
+    closure: string | null,
+  ) {
+    this.text = pack.text(at);
+    if (closure !== null) this.closure = closure;
+  }
+  raw(): RawText {
+    return this.pack.raw(this.at);
+  }
+}
+
+/**
+ * A file's texts in a parts pack, decoded when read (each read decodes again: a text is read once, and then
+ * only its bytes are needed, to save it again).
+ */
+class PackedFile implements CachedFile {
+  constructor(
+    private readonly pack: Pack,
+    private readonly at: number,
+  ) {}
+  get meta(): string {
+    return this.pack.text(this.at);
+  }
+  get resolved(): string {
+    return this.pack.text(this.at + 1);
+  }
+  get normalized(): string {
+    return this.pack.text(this.at + 2);
+  }
+  raw(i: number): RawText {
+    return this.pack.raw(this.at + i);
+  }
+}
+
+function readPack(file: string): Pack | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -296,15 +450,20 @@ function readPack(
     return undefined;
   }
   const lengths = isRecord(header) ? header["lengths"] : undefined;
+  const wide = isRecord(header) ? header["wide"] : undefined;
   if (!Array.isArray(lengths) || !lengths.every((n) => Number.isSafeInteger(n) && n >= 0))
     return undefined;
+  if (!Array.isArray(wide) || !wide.every((i) => Number.isSafeInteger(i) && i >= 0))
+    return undefined;
   const offsets = [headEnd];
-  for (const n of lengths as number[]) offsets.push(offsets[offsets.length - 1]! + 2 * n);
+  for (const n of lengths as number[]) offsets.push(offsets[offsets.length - 1]! + n);
   if (offsets[offsets.length - 1] !== bytes.length) return undefined;
+  const utf16 = new Set(wide as number[]);
   return {
     header,
     count: lengths.length,
-    text: (i) => bytes.toString("utf16le", offsets[i], offsets[i + 1]),
+    text: (i) => bytes.toString(utf16.has(i) ? "utf16le" : "utf8", offsets[i], offsets[i + 1]),
+    raw: (i) => ({ pack: bytes, start: offsets[i]!, end: offsets[i + 1]!, wide: utf16.has(i) }),
   };
 }
 
@@ -341,10 +500,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Readers never see half a file: write a sibling, then rename over. */
-function writeAtomically(file: string, text: string | Uint8Array): void {
+function writeAtomically(file: string, chunks: readonly Uint8Array[]): void {
   const temporary = `${file}.${process.pid}-${Date.now()}.tmp`;
   try {
-    writeFileSync(temporary, text);
+    const fd = openSync(temporary, "w");
+    try {
+      // writev takes so many pieces at a time (IOV_MAX), and may write fewer bytes than asked.
+      for (let at = 0; at < chunks.length; at += 1024) {
+        let batch = chunks.slice(at, at + 1024);
+        while (batch.length > 0) {
+          let written = writevSync(fd, batch);
+          while (batch.length > 0 && written >= batch[0]!.length) written -= batch.shift()!.length;
+          if (written > 0) batch[0] = batch[0]!.subarray(written);
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, file);
   } finally {
     rmSync(temporary, { force: true });

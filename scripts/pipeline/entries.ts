@@ -144,6 +144,8 @@ interface Module {
   file: string;
   tags: string[];
   members: Member[];
+  /** containersIn(members), once every member is in. */
+  containers?: Set<Container>;
 }
 
 /**
@@ -152,10 +154,11 @@ interface Module {
  * operation, schema, variant and component reachable from it through the references in the members' text.
  */
 export function planEntries(input: EntryInput): PlannedFile[] {
-  const byKey = new Map(input.members.map((m) => [keyOf(m), m]));
+  const memberKeys = input.members.map(keyOf);
+  const byKey = new Set(memberKeys);
   const references = new Map(
-    input.members.map((m) => [
-      keyOf(m),
+    input.members.map((m, i) => [
+      memberKeys[i]!,
       // A reference to itself stays: its module's local names must cover the member's own declaration too.
       referencesOf(m.text)
         .map(keyOf)
@@ -173,10 +176,9 @@ export function planEntries(input: EntryInput): PlannedFile[] {
 
   // Which tags reach each member.
   const reachedBy = new Map<string, Set<string>>();
+  const pathMembers = input.members.filter((m) => m.container === "paths");
   for (const tag of allTags) {
-    const queue = input.members
-      .filter((m) => m.container === "paths" && tagsOfRoute.get(m.name)?.has(tag))
-      .map(keyOf);
+    const queue = pathMembers.filter((m) => tagsOfRoute.get(m.name)?.has(tag)).map(keyOf);
     const seen = new Set(queue);
     while (queue.length > 0) {
       const key = queue.pop()!;
@@ -188,7 +190,16 @@ export function planEntries(input: EntryInput): PlannedFile[] {
         }
     }
   }
-  const tagsOf = (m: Member) => [...(reachedBy.get(keyOf(m)) ?? [])].sort(byCodeUnit);
+  const sortedTags = new Map<string, string[]>();
+  const tagsOf = (m: Member) => {
+    const key = keyOf(m);
+    let tags = sortedTags.get(key);
+    if (tags === undefined) {
+      tags = [...(reachedBy.get(key) ?? [])].sort(byCodeUnit);
+      sortedTags.set(key, tags);
+    }
+    return tags;
+  };
 
   // Paths stay in the entries; every other member goes to one shared module.
   const modules = new Map<string, Module>();
@@ -207,10 +218,11 @@ export function planEntries(input: EntryInput): PlannedFile[] {
     moduleOf.set(keyOf(m), module);
   }
   const sortedModules = [...modules.values()].sort((a, b) => byCodeUnit(a.name, b.name));
+  for (const module of sortedModules) module.containers = containersIn(module.members);
 
   const files: PlannedFile[] = [];
   for (const module of sortedModules) files.push(sharedFile(module, references, moduleOf));
-  const paths = input.members.filter((m) => m.container === "paths");
+  const paths = pathMembers;
   files.unshift(
     entryFile({
       file: "index.d.ts",
@@ -275,7 +287,11 @@ function containersIn(members: readonly Member[]): Set<Container> {
 
 function byContainer(members: readonly Member[]): Map<Container, string[]> {
   const map = new Map<Container, string[]>();
-  for (const m of members) map.set(m.container, [...(map.get(m.container) ?? []), m.text]);
+  for (const m of members) {
+    const list = map.get(m.container);
+    if (list === undefined) map.set(m.container, [m.text]);
+    else list.push(m.text);
+  }
   return map;
 }
 
@@ -284,7 +300,7 @@ function sharedFile(
   references: ReadonlyMap<string, readonly string[]>,
   moduleOf: ReadonlyMap<string, Module>,
 ): PlannedFile {
-  const own = containersIn(module.members);
+  const own = module.containers!;
   // What the members refer to, by container, and the modules holding it.
   const referred = new Map<string, Set<Module>>(); // "components" | TopContainer → modules
   for (const m of module.members)
@@ -330,11 +346,9 @@ function sharedFile(
       .map((m) => (m === module ? exported : `${aliasOf(m)}.${exported}`));
     lines.push(`type ${group} = ${parts.join(" & ")};`);
   };
-  local("components", "Components", (m) =>
-    COMPONENT_CONTAINERS.some((c) => containersIn(m.members).has(c)),
-  );
+  local("components", "Components", (m) => COMPONENT_CONTAINERS.some((c) => m.containers!.has(c)));
   for (const [container, name] of Object.entries(TOP_CONTAINERS) as [TopContainer, string][])
-    local(container, name, (m) => containersIn(m.members).has(container));
+    local(container, name, (m) => m.containers!.has(container));
   return {
     file: module.file,
     frame: lines.join("\n") + "\n",

@@ -32,6 +32,7 @@ import {
   type NamedOperation,
   type PartId,
 } from "./chunks.js";
+import { ownHash } from "./direction.js";
 import type { EmittedPart, PartEmitter } from "./emit.js";
 import {
   effectiveLayout,
@@ -41,7 +42,7 @@ import {
   type Layout,
   type Tag,
 } from "./entries.js";
-import { byCodeUnit } from "./json.js";
+import { byCodeUnit, jsonTextAt } from "./json.js";
 import type { SchemaFile } from "./load.js";
 import type { NormalizedSet } from "./normalize.js";
 import { createPool, type Pool } from "./pool.js";
@@ -88,6 +89,23 @@ export interface GenerateOptions {
    * without tagged operations is always one file.
    */
   layout?: Layout;
+  /**
+   * Worker threads the caller started (startWorkers(), with the same cache and threads) before it read the
+   * files, so that they load TypeScript meanwhile; closed here, used or not.
+   */
+  workers?: Pool;
+}
+
+/**
+ * The worker threads a run will want, started now: with parts of an earlier run at hand, the run will make few
+ * (one worker, with prettier too); otherwise the workers emit everything and this thread lays out what they give
+ * back (declarationFiles). None with `threads` 0.
+ */
+export function startWorkers(cache: GenerateCache | undefined, threads: number): Pool | undefined {
+  if (threads === 0) return undefined;
+  return cache?.warm
+    ? createPool(1, { preload: true })
+    : createPool(threads, { preload: "emitter" });
 }
 
 /** Below this many members to make, worker threads cost more than they save (an incremental run). */
@@ -106,9 +124,17 @@ export async function generateFromFiles(
   options: GenerateOptions = {},
 ): Promise<GenerateResult> {
   const { cache } = options;
-  const runKey = cache ? runCacheKey(dir, source, files, options.layout) : "";
-  const cached = cache?.getRun(runKey);
+  let runKey = "";
+  let cached: ReturnType<GenerateCache["getRun"]>;
+  try {
+    runKey = cache ? runCacheKey(dir, source, files, options.layout) : "";
+    cached = cache?.getRun(runKey);
+  } catch (error) {
+    void options.workers?.close();
+    throw error;
+  }
   if (cached) {
+    void options.workers?.close(); // not needed after all
     return {
       files: new Map(cached.files),
       schemaCount: cached.schemaCount,
@@ -117,18 +143,11 @@ export async function generateFromFiles(
       reused: { run: true, members: cached.schemaCount },
     };
   }
-  // Workers load TypeScript while this thread reads and resolves the set. With parts of an earlier run at hand,
-  // this run will make few: one worker, with prettier too. Otherwise the workers emit everything, and this
-  // thread lays out what they give back (declarationFile).
-  const threads = options.threads ?? 0;
-  const preloaded =
-    threads === 0
-      ? undefined
-      : cache?.warm
-        ? createPool(1, { preload: true })
-        : createPool(threads, { preload: "emitter" });
+  // Workers load TypeScript while this thread reads and resolves the set.
+  const preloaded = options.workers ?? startWorkers(cache, options.threads ?? 0);
   try {
-    const { resolved, normalized } = options.prepared ?? (await prepareSchemaSet(dir, files));
+    const { resolved, normalized } =
+      options.prepared ?? (await prepareSchemaSet(dir, files, cache));
     const tags = operationTags(normalized.operations); // bad tags are an error before any work
     const layout = effectiveLayout(options.layout, tags);
     const declarations = await declarationFiles(
@@ -503,8 +522,15 @@ function emitContext(
   };
 }
 
+/** Each set's schemas' refersTo by name, made once per set (reachable() is asked once per part). */
+const REFERS_TO = new WeakMap<NormalizedSet, Map<string, readonly string[]>>();
+
 function reachable(set: NormalizedSet, from: readonly string[]): Set<string> {
-  const refersTo = new Map(set.schemas.map((s) => [s.name, s.refersTo]));
+  let refersTo = REFERS_TO.get(set);
+  if (refersTo === undefined) {
+    refersTo = new Map(set.schemas.map((s) => [s.name, s.refersTo]));
+    REFERS_TO.set(set, refersTo);
+  }
   const seen = new Set(from);
   const queue = [...from];
   while (queue.length > 0) {
@@ -535,18 +561,16 @@ interface PartKey {
  * narrowed branches of the schema that declares them (normalize.ts).
  */
 function partKeys(set: NormalizedSet, parts: readonly PartId[]): PartKeys {
-  const own = new Map(
-    set.schemas.map((s) => [s.name, hashOf("schema", s.name, JSON.stringify(s.schema))]),
-  );
+  const own = new Map(set.schemas.map((s) => [s.name, ownHash(s)]));
   const inputs = new Map<string, string>();
   for (const s of set.schemas) inputs.set(`schemas/${s.name}`, own.get(s.name)!);
   for (const direction of ["request", "response"] as const)
     for (const s of set.variants[direction])
-      inputs.set(`${direction}/${s.name}`, hashOf(direction, s.name, JSON.stringify(s.schema)));
+      inputs.set(`${direction}/${s.name}`, hashOf(direction, s.name, jsonTextAt(s, "schema")));
   for (const c of set.components)
-    inputs.set(`${c.kind}/${c.name}`, hashOf(c.kind, c.name, JSON.stringify(c.body)));
+    inputs.set(`${c.kind}/${c.name}`, hashOf(c.kind, c.name, jsonTextAt(c, "body")));
   for (const o of set.operations) {
-    const text = hashOf("operation", o.operationId, o.route, o.method, JSON.stringify(o.operation));
+    const text = hashOf("operation", o.operationId, o.route, o.method, jsonTextAt(o, "operation"));
     inputs.set(`operations/${o.operationId}`, text);
     inputs.set(`paths/${o.route}`, hashOf(inputs.get(`paths/${o.route}`) ?? "path", text));
   }

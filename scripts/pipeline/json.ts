@@ -36,3 +36,93 @@ export function fromEntries<T>(entries: Iterable<readonly [string, T]>): Record<
 export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * The JSON text a value was parsed from (parseJson()), for values that nothing changes afterwards, as every
+ * value of the pipeline is: JSON.stringify(JSON.parse(text)) is `text` when `text` is JSON.stringify's own
+ * output, so jsonText() can hand it back instead of writing it again.
+ */
+const TEXTS = new WeakMap<object, string>();
+
+/** JSON.parse of `text`, which must be JSON.stringify's output for a value (prepare.ts, from the cache). */
+export function parseJson<T extends Json>(text: string): T {
+  const value = JSON.parse(text) as T;
+  if (typeof value === "object" && value !== null) TEXTS.set(value, text);
+  return value;
+}
+
+/** JSON.stringify(value), remembered for jsonText(). */
+export function writeJson(value: Json): string {
+  const text = JSON.stringify(value);
+  if (typeof value === "object" && value !== null) TEXTS.set(value, text);
+  return text;
+}
+
+/** JSON.stringify(value), taken from where parseJson() read it or writeJson() wrote it, if one did. */
+export function jsonText(value: Json): string {
+  return (typeof value === "object" && value !== null && TEXTS.get(value)) || JSON.stringify(value);
+}
+
+/** Objects one of whose keys holds JSON not parsed yet (lazyJson(), or a getter that calls lazyText()). */
+const PENDING = new WeakMap<object, { key: string; text: () => string }>();
+
+/**
+ * Says that `target[key]` is, until pending() is told otherwise, the value of the JSON text that `text()` gives
+ * (JSON.stringify's output), not parsed yet; jsonTextAt() then hands the text out unparsed. For what the cache
+ * kept (prepare.ts): a warm run reads little of it.
+ */
+export function pendingText(target: object, key: string, text: () => string): void {
+  PENDING.set(target, { key, text });
+}
+
+/** Says that `target`'s pending key holds something else now. */
+export function forgetText(target: object): void {
+  PENDING.delete(target);
+}
+
+/** The value `target[key]` holds, parsed from its pending text; from then on it is not pending. */
+export function settleText(target: object): Json {
+  const pending = PENDING.get(target)!;
+  PENDING.delete(target);
+  return parseJson(pending.text());
+}
+
+/**
+ * Defines `target[key]` as the value of the JSON text that `text()` gives, parsed when first read; from then
+ * on a plain property (enumerable, as JSON values are).
+ */
+export function lazyJson(target: object, key: string, text: () => string): void {
+  pendingText(target, key, text);
+  const settle = (value: unknown) => {
+    PENDING.delete(target);
+    Object.defineProperty(target, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  };
+  Object.defineProperty(target, key, {
+    get() {
+      const value = settleText(target);
+      settle(value);
+      return value;
+    },
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/** JSON.stringify(target[key]), without parsing it when its text is still pending. */
+export function jsonTextAt(target: object, key: string): string {
+  const pending = PENDING.get(target);
+  return pending !== undefined && pending.key === key
+    ? pending.text()
+    : jsonText((target as Record<string, Json>)[key]!);
+}
+
+/** Whether `target[key]` is still pending (reading it would parse it). */
+export function isPending(target: object, key: string): boolean {
+  return PENDING.get(target)?.key === key;
+}

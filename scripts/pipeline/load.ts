@@ -152,29 +152,68 @@ function errorCode(error: unknown): string {
  * anything else a schema, named by `title` or `$id` `#/components/schemas/<Name>`.
  */
 export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): SchemaSet {
+  return indexLoadedFiles(dir, files, loadFile);
+}
+
+/** One file, parsed, as what it declares: a schema, an operation or a component. */
+export type LoadedFile =
+  | { kind: "schema"; schema: LoadedSchema }
+  | { kind: "operation"; operation: LoadedOperation }
+  | { kind: "component"; component: LoadedComponent };
+
+/**
+ * Parses one file and reads what it declares. A pure function of the file's text (its name and path only label
+ * what it makes, and messages): no other file is read, so the cache (prepare.ts) can keep what it gives per file.
+ */
+export function loadFile(file: SchemaFile): LoadedFile {
+  const schema = parseSchemaFile(file);
+  const id = schema["$id"];
+  const place = typeof id === "string" ? classifyLayoutId(id) : undefined;
+  if (
+    place === undefined &&
+    typeof id === "string" &&
+    /^#\/(paths|components)\//.test(id) &&
+    !id.startsWith(COMPONENTS_PREFIX)
+  )
+    throw new SchemaError(
+      file.path,
+      "/$id",
+      `"${id}" is not a place this pipeline reads: expected "#/paths/<path, its slashes written ~1>/<method>" (${HTTP_METHODS.join(", ")}) or "#/components/<responses|parameters|requestBodies|schemas>/<Name>"`,
+    );
+  if (place?.kind === "operation")
+    return { kind: "operation", operation: operationOf(file, schema, place.path, place.method) };
+  if (place !== undefined && place.kind !== "schema") {
+    const kind = COMPONENT_SECTION[place.kind] as ComponentSection;
+    const body = fromEntries(Object.entries(schema).filter(([k]) => k !== "$id"));
+    return {
+      kind: "component",
+      component: { kind, name: place.name, fileName: file.fileName, path: file.path, body },
+    };
+  }
+  const name = schemaName(file, schema);
+  return { kind: "schema", schema: { name, fileName: file.fileName, path: file.path, schema } };
+}
+
+/**
+ * The set the files make, each file as `load` reads it (loadFile(), or what the cache kept of it): what two
+ * files both declare is an error, checked file by file in the order given, so the same file is blamed as when
+ * each is loaded in turn; then each kind of object sorted, and the digest of every file.
+ */
+export function indexLoadedFiles(
+  dir: string,
+  files: readonly SchemaFile[],
+  load: (file: SchemaFile, index: number) => LoadedFile,
+): SchemaSet {
   if (files.length === 0)
     throw new SchemaError(dir, undefined, "no *.json schema files in this folder");
   const byName = new Map<string, LoadedSchema>();
   const byOperationId = new Map<string, LoadedOperation>();
   const byRoute = new Map<string, LoadedOperation>();
   const byComponent = new Map<string, LoadedComponent>();
-  for (const file of files) {
-    const schema = parseSchemaFile(file);
-    const id = schema["$id"];
-    const place = typeof id === "string" ? classifyLayoutId(id) : undefined;
-    if (
-      place === undefined &&
-      typeof id === "string" &&
-      /^#\/(paths|components)\//.test(id) &&
-      !id.startsWith(COMPONENTS_PREFIX)
-    )
-      throw new SchemaError(
-        file.path,
-        "/$id",
-        `"${id}" is not a place this pipeline reads: expected "#/paths/<path, its slashes written ~1>/<method>" (${HTTP_METHODS.join(", ")}) or "#/components/<responses|parameters|requestBodies|schemas>/<Name>"`,
-      );
-    if (place?.kind === "operation") {
-      const operation = operationOf(file, schema, place.path, place.method);
+  files.forEach((file, index) => {
+    const loaded = load(file, index);
+    if (loaded.kind === "operation") {
+      const { operation } = loaded;
       const other = byOperationId.get(operation.operationId);
       if (other) {
         throw declaredTwiceError(
@@ -191,25 +230,23 @@ export function parseSchemaFiles(dir: string, files: readonly SchemaFile[]): Sch
       }
       byOperationId.set(operation.operationId, operation);
       byRoute.set(route, operation);
-      continue;
+      return;
     }
-    if (place !== undefined && place.kind !== "schema") {
-      const kind = COMPONENT_SECTION[place.kind] as ComponentSection;
-      const { name } = place;
+    if (loaded.kind === "component") {
+      const { kind, name } = loaded.component;
       const key = `${kind}/${name}`;
       const other = byComponent.get(key);
       if (other) {
         throw declaredTwiceError(`${kind} component "${name}"`, "/$id", other.path, file.path);
       }
-      const body = fromEntries(Object.entries(schema).filter(([k]) => k !== "$id"));
-      byComponent.set(key, { kind, name, fileName: file.fileName, path: file.path, body });
-      continue;
+      byComponent.set(key, loaded.component);
+      return;
     }
-    const name = schemaName(file, schema);
+    const { name } = loaded.schema;
     const other = byName.get(name);
     if (other) throw duplicateNameError(name, other.path, file.path);
-    byName.set(name, { name, fileName: file.fileName, path: file.path, schema });
-  }
+    byName.set(name, loaded.schema);
+  });
   const schemas = [...byName.values()].sort((a, b) => byCodeUnit(a.name, b.name));
   const operations = [...byOperationId.values()].sort((a, b) =>
     byCodeUnit(a.operationId, b.operationId),

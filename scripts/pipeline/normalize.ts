@@ -10,7 +10,7 @@
 import { SchemaError, place } from "./errors.js";
 import { fromEntries, isObject, type Json, type JsonObject } from "./json.js";
 import { COMPONENTS_PREFIX, componentRefTokens } from "./refs.js";
-import { directSchemas } from "./direction.js";
+import { directSchemas, type DirectedStore, type DirectionFacts } from "./direction.js";
 import {
   mapComponent,
   mapOperation,
@@ -28,37 +28,75 @@ export interface NormalizedSet extends ResolvedSet {
   variants: Record<Direction, ResolvedSchema[]>;
 }
 
-export function normalizeSchemaSet(set: ResolvedSet): NormalizedSet {
+/**
+ * Lets a caller skip the per-item rewrites (prepare.ts, from the cache): `done` gives an item with its body as an
+ * earlier run normalised it (its body may be pending, json.ts pendingText(); the resolved one is then not read);
+ * `made` is told each item normalised here, with the schema names its discriminator mappings asked
+ * about (the only thing outside its own body that the rewrites read). The set-wide part, each schema as each
+ * direction sees it (direction.ts), always runs, with `facts` of the bodies it is given.
+ */
+export interface NormalizeHooks {
+  done?<T extends { fileName: string }>(from: T): T | undefined;
+  made?(fileName: string, body: JsonObject, askedNames: ReadonlyMap<string, boolean>): void;
+  /** What direction.ts learnt of the bodies in an earlier run, and learns in this one. */
+  facts?: DirectionFacts;
+  /** Where direction.ts keeps what it directs, for later runs. */
+  directed?: DirectedStore;
+}
+
+export function normalizeSchemaSet(set: ResolvedSet, hooks: NormalizeHooks = {}): NormalizedSet {
   const names = new Set(set.schemas.map((s) => s.name));
-  const schemas = set.schemas.map((s) => normalizeSchema(s, names));
+  /**
+   * `from` with its body at `key` rewritten here, or as the hooks have it. The resolved body is not read when
+   * the hooks have the item (a spread would read it: it may be a lazy property, and is not enumerable then).
+   */
+  const item = <T extends { fileName: string }>(
+    from: T,
+    key: keyof T & string,
+    rewrite: (names: NameSet) => JsonObject,
+  ): T => {
+    const done = hooks.done?.(from);
+    if (done !== undefined) return done;
+    const asked = new Map<string, boolean>();
+    const body = rewrite({
+      has: (name) => {
+        const has = names.has(name);
+        asked.set(name, has);
+        return has;
+      },
+    });
+    hooks.made?.(from.fileName, body, asked);
+    return { ...from, [key]: body };
+  };
+  const schemas = set.schemas.map((s) =>
+    item(s, "schema", (askable) => normalizeSchema(s, askable).schema),
+  );
   // The schemas inside operations and components get the same rewrites.
-  const visit = (file: string): ObjectVisitor => ({
-    schema: (schema, path) => mapSchema(file, schema, rewriteNode(file, names), path),
+  const visit = (file: string, askable: NameSet): ObjectVisitor => ({
+    schema: (schema, path) => mapSchema(file, schema, rewriteNode(file, askable), path),
     ref: (ref) => ref,
   });
-  const operations = set.operations.map((o) => ({
-    ...o,
-    operation: mapOperation(o.path, o.operation, visit(o.path)),
-  }));
-  const components = set.components.map((c) => ({
-    ...c,
-    body: mapComponent(c.path, c.kind, c.body, visit(c.path)),
-  }));
-  const directed = directSchemas(schemas, operations, components);
+  const operations = set.operations.map((o) =>
+    item(o, "operation", (askable) => mapOperation(o.path, o.operation, visit(o.path, askable))),
+  );
+  const components = set.components.map((c) =>
+    item(c, "body", (askable) => mapComponent(c.path, c.kind, c.body, visit(c.path, askable))),
+  );
+  const directed = directSchemas(schemas, operations, components, hooks.facts, hooks.directed);
   return { ...set, schemas, ...directed };
 }
 
-function rewriteNode(file: string, names: ReadonlySet<string>) {
+/** What the rewrites ask of the set's schema names: whether one is there. */
+type NameSet = Pick<ReadonlySet<string>, "has">;
+
+function rewriteNode(file: string, names: NameSet) {
   const context: Context = { file, names };
   return (node: JsonObject, path: Path) =>
     REWRITES.reduce((out, rewrite) => rewrite(out, path, context), node);
 }
 
 /** `names`: every schema of the set, for discriminator mappings (which are not `$ref`s). */
-export function normalizeSchema(
-  resolved: ResolvedSchema,
-  names: ReadonlySet<string>,
-): ResolvedSchema {
+export function normalizeSchema(resolved: ResolvedSchema, names: NameSet): ResolvedSchema {
   const schema = mapSchema(
     resolved.path,
     ownBody(resolved),
@@ -78,7 +116,7 @@ export function ownBody(resolved: ResolvedSchema): JsonObject {
 
 interface Context {
   file: string;
-  names: ReadonlySet<string>;
+  names: NameSet;
 }
 
 type Rewrite = (node: JsonObject, path: Path, context: Context) => JsonObject;

@@ -29,6 +29,12 @@ async function warmUp(withFormatter: boolean): Promise<void> {
 }
 
 let current: { inputId: number; emitter: PartEmitter } | undefined;
+/**
+ * Emit requests in the order they came: each awaits the emitter's import first, and two such awaits need not
+ * end in the order they began (under a loader such as tsx's), while the first request for a set is the one
+ * that brings it.
+ */
+let emits: Promise<unknown> = Promise.resolve();
 
 async function emit(message: Extract<PoolRequest, { kind: "emit" }>): Promise<EmitReply> {
   const { createEmitter } = await emitter();
@@ -54,7 +60,8 @@ port.on("message", (message: PoolRequest | null) => {
   const work =
     message.kind === "format"
       ? formatter().then((m) => m.formatDeclarations(message.text))
-      : emit(message);
+      : emits.then(() => emit(message));
+  if (message.kind === "emit") emits = work.catch(() => {});
   work.then(
     (result) => port.postMessage({ id: message.id, result } satisfies PoolReply),
     (error: unknown) =>

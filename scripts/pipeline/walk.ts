@@ -63,22 +63,83 @@ export function mapSchema(
   return visit(rebuilt, path);
 }
 
-/** Visits every schema node without rebuilding. */
+/** Visits every schema node without rebuilding, in mapSchema's order (children first) and with its checks. */
 export function forEachSchema(
   file: string,
   schema: Json,
   visit: (node: JsonObject, path: Path) => void,
   path: Path = [],
 ): void {
-  mapSchema(
-    file,
-    schema,
-    (node, at) => {
-      visit(node, at);
-      return node;
-    },
-    path,
-  );
+  const at = [...path];
+  walkSchema(file, schema, (node) => visit(node, [...at]), at);
+}
+
+/**
+ * forEachSchema without the path: what the walk costs is then the walk alone (no node is copied, no path is
+ * built but for an error's message).
+ */
+export function forEachSchemaNode(
+  file: string,
+  schema: Json,
+  visit: (node: JsonObject) => void,
+  path: Path = [],
+): void {
+  walkSchema(file, schema, visit, [...path]);
+}
+
+/** mapSchema's walk over the schema as it is; `at` is the path of `schema`, changed as the walk goes and put back. */
+function walkSchema(
+  file: string,
+  schema: Json,
+  visit: (node: JsonObject) => void,
+  at: (string | number)[],
+): void {
+  if (typeof schema === "boolean") return;
+  if (!isObject(schema)) {
+    throw new SchemaError(
+      file,
+      place(at),
+      `not a schema: expected an object, found ${describe(schema)}`,
+    );
+  }
+  checkKeywords(file, schema, at);
+  for (const key of Object.keys(schema)) {
+    const value = schema[key]!;
+    if (SINGLE.has(key)) {
+      at.push(key);
+      walkSchema(file, value, visit, at);
+      at.pop();
+    } else if (LISTS.has(key)) {
+      if (!Array.isArray(value))
+        throw new SchemaError(
+          file,
+          place([...at, key]),
+          `expected an array of schemas, found ${describe(value)}`,
+        );
+      at.push(key);
+      value.forEach((item, i) => {
+        at.push(i);
+        walkSchema(file, item, visit, at);
+        at.pop();
+      });
+      at.pop();
+    } else if (MAPS.has(key)) {
+      if (!isObject(value))
+        throw new SchemaError(
+          file,
+          place([...at, key]),
+          `expected an object of schemas, found ${describe(value)}`,
+        );
+      at.push(key);
+      for (const name of Object.keys(value)) {
+        at.push(name);
+        walkSchema(file, value[name]!, visit, at);
+        at.pop();
+      }
+      at.pop();
+    }
+  }
+  visit(schema);
 }
 
 /**
