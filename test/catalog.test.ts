@@ -177,10 +177,7 @@ describeWithUpstream(
         })
         .join("");
       const schemaMember = (name: string) =>
-        new RegExp(
-          `^ {4}${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}: `,
-          "gm",
-        );
+        new RegExp(`^ {4}${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}: `, "gm");
       expect(names.filter((name) => schemaBlocks.match(schemaMember(name))?.length !== 1)).toEqual(
         [],
       );
