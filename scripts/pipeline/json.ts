@@ -63,7 +63,7 @@ export function jsonText(value: Json): string {
   return (typeof value === "object" && value !== null && TEXTS.get(value)) || JSON.stringify(value);
 }
 
-/** Objects one of whose keys holds JSON not parsed yet (lazyJson(), or a getter that calls lazyText()). */
+/** Objects one of whose keys holds JSON not parsed yet (lazyJson()). */
 const PENDING = new WeakMap<object, { key: string; text: () => string }>();
 
 /**
@@ -71,17 +71,12 @@ const PENDING = new WeakMap<object, { key: string; text: () => string }>();
  * (JSON.stringify's output), not parsed yet; jsonTextAt() then hands the text out unparsed. For what the cache
  * kept (prepare.ts): a warm run reads little of it.
  */
-export function pendingText(target: object, key: string, text: () => string): void {
+function pendingText(target: object, key: string, text: () => string): void {
   PENDING.set(target, { key, text });
 }
 
-/** Says that `target`'s pending key holds something else now. */
-export function forgetText(target: object): void {
-  PENDING.delete(target);
-}
-
 /** The value `target[key]` holds, parsed from its pending text; from then on it is not pending. */
-export function settleText(target: object): Json {
+function settleText(target: object): Json {
   const pending = PENDING.get(target)!;
   PENDING.delete(target);
   return parseJson(pending.text());

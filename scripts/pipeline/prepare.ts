@@ -17,14 +17,7 @@
  * reads as on a run without the cache.
  */
 import { hashOf, type CachedFile, type GenerateCache } from "./cache.js";
-import {
-  byCodeUnit,
-  forgetText,
-  pendingText,
-  settleText,
-  writeJson,
-  type JsonObject,
-} from "./json.js";
+import { byCodeUnit, lazyJson, writeJson, type JsonObject } from "./json.js";
 import { componentRef } from "./refs.js";
 import {
   indexLoadedFiles,
@@ -331,8 +324,7 @@ function identityOf(loaded: LoadedFile): Identity {
 
 /**
  * A kept file as load.ts would have it, but resolved already (resolve takes it as it is): with its refs, and its
- * body parsed only when read (json.ts pendingText(): a getter of the item, so that the item is passed on as a
- * plain object, and the text handed out unparsed where only the text is wanted).
+ * body parsed only when first read (json.ts lazyJson(); until then jsonTextAt() hands the text out unparsed).
  */
 function keptAsLoaded(kept: Kept, file: SchemaFile): LoadedFile {
   const item = keptItem(kept, file, () => kept.text.resolved);
@@ -348,62 +340,22 @@ type Item = ResolvedSchema | ResolvedOperation | ResolvedComponent;
 function keptItem(kept: Kept, file: SchemaFile, text: () => string): Item {
   const { identity, refersTo } = kept.meta;
   const { fileName, path } = file;
-  let body: JsonObject | undefined;
-  const read = (item: object) => (body ??= settleText(item) as JsonObject);
-  const write = (item: object, value: JsonObject) => {
-    body = value;
-    forgetText(item);
-  };
+  // The body's key holds a placeholder where resolve puts the body, so that lazyJson() keeps the key order.
+  const unread = undefined as unknown as JsonObject;
   let item: Item;
+  let key: string;
   if (identity.kind === "schema") {
-    const schema: ResolvedSchema = {
-      name: identity.name,
-      fileName,
-      path,
-      get schema() {
-        return read(schema);
-      },
-      set schema(value) {
-        write(schema, value);
-      },
-      refersTo,
-    };
-    item = schema;
-    pendingText(item, "schema", text);
+    item = { name: identity.name, fileName, path, schema: unread, refersTo };
+    key = "schema";
   } else if (identity.kind === "operation") {
-    const operation: ResolvedOperation = {
-      operationId: identity.operationId,
-      route: identity.route,
-      method: identity.method,
-      fileName,
-      path,
-      get operation() {
-        return read(operation);
-      },
-      set operation(value) {
-        write(operation, value);
-      },
-      refersTo,
-    };
-    item = operation;
-    pendingText(item, "operation", text);
+    const { operationId, route, method } = identity;
+    item = { operationId, route, method, fileName, path, operation: unread, refersTo };
+    key = "operation";
   } else {
-    const component: ResolvedComponent = {
-      kind: identity.section,
-      name: identity.name,
-      fileName,
-      path,
-      get body() {
-        return read(component);
-      },
-      set body(value) {
-        write(component, value);
-      },
-      refersTo,
-    };
-    item = component;
-    pendingText(item, "body", text);
+    item = { kind: identity.section, name: identity.name, fileName, path, body: unread, refersTo };
+    key = "body";
   }
+  lazyJson(item, key, text);
   return item;
 }
 
