@@ -102,6 +102,14 @@ const CASES: Record<string, { files: Record<string, unknown>; message: string }>
     files: { "a.json": ok("A", { type: "object", properties: { n: 42 } }) },
     message: "DIR/a.json: /properties/n: not a schema: expected an object, found a number (42)",
   },
+  "an allOf that is not a list of schemas": {
+    files: { "a.json": ok("A", { allOf: { type: "string" } }) },
+    message: "DIR/a.json: /allOf: expected an array of schemas, found an object",
+  },
+  "properties that are not an object of schemas": {
+    files: { "a.json": ok("A", { type: "object", properties: [{ type: "string" }] }) },
+    message: "DIR/a.json: /properties: expected an object of schemas, found an array",
+  },
   "a required list that is not a list of names": {
     files: { "a.json": ok("A", { type: "object", required: "n" }) },
     message: `DIR/a.json: /required: expected a list of property names, found a string ("n")`,
@@ -234,7 +242,7 @@ const GENERATED = hashFolder("generated");
 
 test("the CLI cases start from a real generated folder", () => {
   expect(Object.keys(GENERATED)).toEqual(DEFAULT_GENERATED_FILES);
-  expect(Object.keys(CASES)).toHaveLength(30);
+  expect(Object.keys(CASES)).toHaveLength(32);
 });
 
 describe.each(Object.entries(CASES))("%s", (_name, { files, message }) => {

@@ -25,34 +25,17 @@ export function mapSchema(
   path: Path = [],
 ): Json {
   if (typeof schema === "boolean") return schema;
-  if (!isObject(schema)) {
-    throw new SchemaError(
-      file,
-      place(path),
-      `not a schema: expected an object, found ${describe(schema)}`,
-    );
-  }
-  checkKeywords(file, schema, path);
+  checkSchemaNode(file, schema, path);
   const rebuilt: JsonObject = {};
   for (const key of Object.keys(schema)) {
     const value = schema[key]!;
     let out: Json = value;
     if (SINGLE.has(key)) out = mapSchema(file, value, visit, [...path, key]);
     else if (LISTS.has(key)) {
-      if (!Array.isArray(value))
-        throw new SchemaError(
-          file,
-          place([...path, key]),
-          `expected an array of schemas, found ${describe(value)}`,
-        );
+      checkSchemaList(file, value, path, key);
       out = value.map((item, i) => mapSchema(file, item, visit, [...path, key, i]));
     } else if (MAPS.has(key)) {
-      if (!isObject(value))
-        throw new SchemaError(
-          file,
-          place([...path, key]),
-          `expected an object of schemas, found ${describe(value)}`,
-        );
+      checkSchemaMap(file, value, path, key);
       const map: JsonObject = {};
       for (const name of Object.keys(value))
         setOwn(map, name, mapSchema(file, value[name]!, visit, [...path, key, name]));
@@ -95,14 +78,7 @@ function walkSchema(
   at: (string | number)[],
 ): void {
   if (typeof schema === "boolean") return;
-  if (!isObject(schema)) {
-    throw new SchemaError(
-      file,
-      place(at),
-      `not a schema: expected an object, found ${describe(schema)}`,
-    );
-  }
-  checkKeywords(file, schema, at);
+  checkSchemaNode(file, schema, at);
   for (const key of Object.keys(schema)) {
     const value = schema[key]!;
     if (SINGLE.has(key)) {
@@ -110,12 +86,7 @@ function walkSchema(
       walkSchema(file, value, visit, at);
       at.pop();
     } else if (LISTS.has(key)) {
-      if (!Array.isArray(value))
-        throw new SchemaError(
-          file,
-          place([...at, key]),
-          `expected an array of schemas, found ${describe(value)}`,
-        );
+      checkSchemaList(file, value, at, key);
       at.push(key);
       value.forEach((item, i) => {
         at.push(i);
@@ -124,12 +95,7 @@ function walkSchema(
       });
       at.pop();
     } else if (MAPS.has(key)) {
-      if (!isObject(value))
-        throw new SchemaError(
-          file,
-          place([...at, key]),
-          `expected an object of schemas, found ${describe(value)}`,
-        );
+      checkSchemaMap(file, value, at, key);
       at.push(key);
       for (const name of Object.keys(value)) {
         at.push(name);
@@ -140,6 +106,49 @@ function walkSchema(
     }
   }
   visit(schema);
+}
+
+// The structural checks of both walks, in one place; a path is built only for an error's message.
+
+/** A node the walks descend into must be a schema object (booleans are handled before) with OpenAPI 3.0 keywords. */
+function checkSchemaNode(file: string, schema: Json, path: Path): asserts schema is JsonObject {
+  if (!isObject(schema))
+    throw new SchemaError(
+      file,
+      place(path),
+      `not a schema: expected an object, found ${describe(schema)}`,
+    );
+  checkKeywords(file, schema, path);
+}
+
+/** `allOf`/`anyOf`/`oneOf` (at `path`/`key`) must hold an array of schemas. */
+function checkSchemaList(
+  file: string,
+  value: Json,
+  path: Path,
+  key: string,
+): asserts value is Json[] {
+  if (!Array.isArray(value))
+    throw new SchemaError(
+      file,
+      place([...path, key]),
+      `expected an array of schemas, found ${describe(value)}`,
+    );
+}
+
+/** `properties` (at `path`/`key`) must hold an object of schemas. */
+function checkSchemaMap(
+  file: string,
+  value: Json,
+  path: Path,
+  key: string,
+): asserts value is JsonObject {
+  if (!isObject(value))
+    throw new SchemaError(
+      file,
+      place([...path, key]),
+      `expected an object of schemas, found ${describe(value)}`,
+    );
 }
 
 /**
